@@ -1,0 +1,34 @@
+"""The line reader shared by glibc's nss_files databases.
+
+glibc's ``nss_files`` reads hosts, services, protocols, networks and rpc the
+same way: lines end at ``\\n`` (a NUL ends the line early), a ``#`` anywhere
+starts a comment, fields are separated by C whitespace, and a line with no
+field left is ignored.  ``records`` yields each remaining line's number and
+fields; every database then checks the fields it expects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ._text import logical_lines, needs_c_split
+
+_C_SPLIT = re.compile("[ \t\n\v\f\r]+")
+
+
+def records(text: str) -> Iterator[tuple[int, list[str], str]]:
+    """Yield ``(lineno, fields, content)`` for each line with a field before any ``#``.
+
+    ``content`` is the line without its comment, for the rare checks that
+    depend on what separates the fields (a services port must end the line
+    when no ``/protocol`` follows it).
+    """
+    slow = needs_c_split(text)
+    for lineno, line in enumerate(logical_lines(text), 1):
+        cut = line.find("#")
+        if cut >= 0:
+            line = line[:cut]
+        fields = [f for f in _C_SPLIT.split(line) if f] if slow else line.split()
+        if fields:
+            yield lineno, fields, line

@@ -1,0 +1,129 @@
+"""Text helpers that behave like the C functions glibc's parsers use.
+
+glibc reads its files as bytes in the C library's ``isspace`` sense (space, tab,
+newline, vertical tab, form feed, carriage return) and compares names with
+ASCII-only case folding.  Python's ``str.split()`` and ``str.lower()`` know more
+whitespace and more letters, so the parsers use these helpers instead.  Files
+are decoded as UTF-8 with ``surrogateescape``: every byte survives, and
+``encode_raw`` gives the original bytes back.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The characters C's isspace() accepts in glibc's locales.
+C_SPACE = " \t\n\v\f\r"
+
+# Characters that Python's str.split() treats as whitespace but C does not.
+_PY_ONLY_SPACE = re.compile("[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_C_SPLIT = re.compile("[ \t\n\v\f\r]+")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def decode(data: bytes) -> str:
+    """Decode file contents: UTF-8, with undecodable bytes kept as surrogates."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def encode_raw(text: str) -> bytes:
+    """The exact bytes that ``decode`` turned into ``text``."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def needs_c_split(text: str) -> bool:
+    """True when ``text`` holds characters ``str.split()`` would wrongly split on."""
+    return _PY_ONLY_SPACE.search(text) is not None
+
+
+def c_split(text: str) -> list[str]:
+    """Split on C whitespace only (``str.split()`` also splits on NBSP, U+2028 ...)."""
+    if _PY_ONLY_SPACE.search(text) is None:
+        return text.split()
+    return [f for f in _C_SPLIT.split(text) if f]
+
+
+def ascii_lower(text: str) -> str:
+    """Lower-case ASCII letters only, as ``strcasecmp`` compares."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+def logical_lines(text: str) -> list[str]:
+    """Split file text into lines the way ``getline`` does (on ``\\n`` only).
+
+    A NUL byte ends the line for C string functions, so the rest is dropped.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\0" in text:
+        lines = [line.split("\0", 1)[0] for line in lines]
+    return lines
+
+
+ULONG_MAX = (1 << 64) - 1
+
+
+def strtoul(s: str, base: int = 0) -> tuple[int, int, bool]:
+    """C ``strtoul(s, &end, base)`` on a 64-bit machine.
+
+    Returns ``(value, end, overflow)``: the value (negated modulo 2**64 after a
+    ``-`` sign, ULONG_MAX on overflow), how many characters were consumed (0
+    when no digits were found), and whether the value overflowed.
+    """
+    i, n = 0, len(s)
+    while i < n and s[i] in C_SPACE:
+        i += 1
+    negative = False
+    if i < n and s[i] in "+-":
+        negative = s[i] == "-"
+        i += 1
+    if base in (0, 16) and s[i : i + 2] in ("0x", "0X") and i + 2 < n and _digit(s[i + 2]) < 16:
+        i += 2
+        base = 16
+    elif base == 0:
+        base = 8 if i < n and s[i] == "0" else 10
+    start = i
+    value = 0
+    while i < n:
+        d = _digit(s[i])
+        if d >= base:
+            break
+        value = value * base + d
+        i += 1
+    if i == start:
+        return 0, 0, False
+    if value > ULONG_MAX:
+        return ULONG_MAX, i, True
+    if negative:
+        value = (-value) & ULONG_MAX
+    return value, i, False
+
+
+def _digit(ch: str) -> int:
+    if "0" <= ch <= "9":
+        return ord(ch) - 48
+    if "a" <= ch <= "z":
+        return ord(ch) - 87
+    if "A" <= ch <= "Z":
+        return ord(ch) - 55
+    return 99
+
+
+def strtou32(s: str, base: int) -> tuple[int, int] | None:
+    """glibc's nss_files number field: ``strtoul`` that refuses values above 2**32-1.
+
+    Returns ``(value, end)``, or None when the field is not a number or is out
+    of range (negative numbers other than ``-0`` wrap above 2**32-1 and are
+    refused too, as observed with glibc 2.36).
+    """
+    value, end, overflow = strtoul(s, base)
+    if end == 0 or overflow or value > 0xFFFFFFFF:
+        return None
+    return value, end
+
+
+def c_int(value: int) -> int:
+    """Convert an unsigned 32-bit value to a C ``int``."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
