@@ -1,0 +1,183 @@
+"""Lookups in the services, protocols, networks and rpc databases, through the switch.
+
+These are the functions behind ``Resolver.getservbyname`` and friends.  Each
+walks the sources nsswitch.conf names for its database: ``files`` answers from
+the indexed file; no other source serves these databases on a machine without
+their NSS modules (``db``, ``nis``, ``sss`` ...), so they answer UNAVAIL, as
+glibc sees a module it cannot load.  A broken nsswitch.conf makes every
+lookup fail, as in glibc.
+
+Arguments and errors follow Python's ``socket`` module where it has the
+function: strings must not hold NUL characters (``ValueError``), ports are
+range-checked (``OverflowError``), and a miss is ``OSError`` with the socket
+module's text.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING, Any
+
+from .records import hostent, netent, protoent, rpcent, servent
+from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
+
+if TYPE_CHECKING:
+    from .resolver import Resolver
+
+__all__ = [
+    "enumerate_db",
+    "getnetbyaddr",
+    "getnetbyname",
+    "getprotobyname",
+    "getprotobynumber",
+    "getrpcbyname",
+    "getrpcbynumber",
+    "getservbyname",
+    "getservbyport",
+    "lookup",
+]
+
+
+def _c_string(value: object, what: str) -> str:
+    """Check an argument the way the socket module's ``"s"`` format does."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError("embedded null character")
+    value.encode("utf-8")  # unencodable text fails here, as in the socket module
+    return value
+
+
+def lookup(
+    resolver: Resolver,
+    db: str,
+    find: Any,
+    trace: list[Step] | None = None,
+) -> tuple[int | None, Any]:
+    """Walk ``db``'s sources; ``find(table)`` returns an entry index or None.
+
+    Returns ``(index, table)`` of the first source that found it, or
+    ``(None, None)``.
+    """
+    conf = resolver.nsswitch()
+    if conf.error is not None:
+        return None, None
+
+    def ask(source: str) -> Answer:
+        if source != "files":
+            return Answer(UNAVAIL, detail=f"no `{source}` service for {db} on this machine")
+        snap = resolver.snapshot(db)
+        if not snap.ok:
+            why = "missing" if snap.status == "missing" else snap.error
+            return Answer(UNAVAIL, detail=f"{snap.path}: {why}")
+        table = snap.value
+        i = find(table)
+        if i is None:
+            return Answer(NOTFOUND, detail=f"not in {snap.path}")
+        return Answer(SUCCESS, (i, table), detail=f"{snap.path} line {table.line_of(i)}")
+
+    answer, _ = walk_sync(conf.sources_for(db), ask, trace)
+    if answer is None or answer.status != SUCCESS:
+        return None, None
+    index, table = answer.value
+    return index, table
+
+
+def getservbyname(resolver: Resolver, name: str, proto: str | None = None) -> int:
+    """``socket.getservbyname``: the port of the first matching line."""
+    _c_string(name, "getservbyname() argument 1")
+    if proto is not None:
+        _c_string(proto, "getservbyname() argument 2")
+    i, table = lookup(resolver, "services", lambda t: t.index_by_name(name, proto))
+    if i is None:
+        raise OSError("service/proto not found")
+    port: int = table.entries[i].port
+    return port
+
+
+def getservbyport(resolver: Resolver, port: int, proto: str | None = None) -> str:
+    """``socket.getservbyport``: the name of the first line with this port."""
+    if not isinstance(port, int):
+        raise TypeError(f"'{type(port).__name__}' object cannot be interpreted as an integer")
+    if proto is not None:
+        _c_string(proto, "getservbyport() argument 2")
+    if port < 0 or port > 0xFFFF:
+        raise OverflowError("getservbyport: port must be 0-65535.")
+    i, table = lookup(resolver, "services", lambda t: t.index_by_port(port, proto))
+    if i is None:
+        raise OSError("port/proto not found")
+    name: str = table.entries[i].name
+    return name
+
+
+def getprotobyname(resolver: Resolver, name: str) -> int:
+    """``socket.getprotobyname``: the number of the first matching line."""
+    _c_string(name, "getprotobyname() argument")
+    i, table = lookup(resolver, "protocols", lambda t: t.index_by_name(name))
+    if i is None:
+        raise OSError("protocol not found")
+    number: int = table.entries[i].number
+    return number
+
+
+def getprotobynumber(resolver: Resolver, number: int) -> protoent:
+    """C ``getprotobynumber``: the first line with this number."""
+    i, table = lookup(resolver, "protocols", lambda t: t.index_by_number(number))
+    if i is None:
+        raise OSError("protocol not found")
+    entry: protoent = table.entries[i]
+    return entry
+
+
+def getnetbyname(resolver: Resolver, name: str) -> netent:
+    """C ``getnetbyname``: the first line with this name or alias, ignoring ASCII case."""
+    _c_string(name, "getnetbyname() argument")
+    i, table = lookup(resolver, "networks", lambda t: t.index_by_name(name))
+    if i is None:
+        raise OSError("network not found")
+    entry: netent = table.entries[i]
+    return entry
+
+
+def getnetbyaddr(resolver: Resolver, net: int, addrtype: int = socket.AF_INET) -> netent:
+    """C ``getnetbyaddr``: the first line with this host-order network number."""
+    i, table = lookup(resolver, "networks", lambda t: t.index_by_addr(net, addrtype))
+    if i is None:
+        raise OSError("network not found")
+    entry: netent = table.entries[i]
+    return entry
+
+
+def getrpcbyname(resolver: Resolver, name: str) -> rpcent:
+    """C ``getrpcbyname``: the first line with this name or alias (exact case)."""
+    _c_string(name, "getrpcbyname() argument")
+    i, table = lookup(resolver, "rpc", lambda t: t.index_by_name(name))
+    if i is None:
+        raise OSError("rpc program not found")
+    entry: rpcent = table.entries[i]
+    return entry
+
+
+def getrpcbynumber(resolver: Resolver, number: int) -> rpcent:
+    """C ``getrpcbynumber``: the first line with this number."""
+    i, table = lookup(resolver, "rpc", lambda t: t.index_by_number(number))
+    if i is None:
+        raise OSError("rpc program not found")
+    entry: rpcent = table.entries[i]
+    return entry
+
+
+def enumerate_db(resolver: Resolver, db: str) -> list[Any]:
+    """What ``getent DB`` (no keys) lists: the files source's entries, if the switch names it.
+
+    Only ``files`` can enumerate; a broken nsswitch.conf or a switch without
+    ``files`` lists nothing.  For hosts, the IPv4 form of each line.
+    """
+    conf = resolver.nsswitch()
+    if conf.error is not None or not any(s.name == "files" for s in conf.sources_for(db)):
+        return []
+    snap = resolver.snapshot(db)
+    if db == "hosts":
+        return [h for h, _ in snap.value.enumerate_v4()]
+    entries: list[servent | protoent | netent | rpcent | hostent] = snap.value.entries
+    return list(entries)

@@ -1,0 +1,213 @@
+"""The hosts database through the switch: glibc's NSS-level host functions.
+
+These generator functions are what getaddrinfo, getnameinfo and the
+gethostby* family call underneath (``gethostbyname2_r``,
+``gethostbyname3_r``, ``gethostbyname4_r``, ``gethostbyaddr_r``): each walks
+the sources nsswitch.conf lists for ``hosts`` and returns the answer with the
+status and resolver error (``h_errno``) glibc derives its error codes from.
+A source that needs DNS yields requests (see ``netdb.switch``); the drivers in
+``netdb.drive`` run them.
+"""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import socket
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import inet
+from .errors import HOST_NOT_FOUND, NO_RECOVERY
+from .files._text import ascii_lower
+from .records import hostent
+from .sources import files as files_source
+from .switch import SUCCESS, UNAVAIL, Answer, Step, walk
+
+if TYPE_CHECKING:
+    from .resolver import Resolver
+
+__all__ = ["NETDB_INTERNAL", "HostQuery"]
+
+NETDB_INTERNAL = -1
+AF_INET = socket.AF_INET
+AF_INET6 = socket.AF_INET6
+
+
+class NssResult(NamedTuple):
+    """The outcome of one NSS-level host function."""
+
+    status: str
+    value: Any
+    h_errno: int
+    errno: int
+    source: str  # the source that gave the final answer ("" when none)
+
+
+class HostQuery:
+    """One call's view of the hosts configuration: the switch, host.conf, the sources.
+
+    Built per public call so that every file is checked once per call; holds
+    the trace list when the caller wants an explanation.
+    """
+
+    __slots__ = ("_hosts", "multi", "resolver", "sources", "switch_error", "trace")
+
+    def __init__(self, resolver: Resolver, trace: list[Step] | None = None) -> None:
+        self.resolver = resolver
+        self.trace = trace
+        conf = resolver.nsswitch()
+        self.switch_error = conf.error
+        self.sources = conf.sources_for("hosts")
+        self.multi = resolver.host_conf().multi
+        self._hosts: Any = None
+
+    def hosts_snapshot(self) -> Any:
+        """The hosts file, read (stat'ed) at most once per call."""
+        if self._hosts is None:
+            self._hosts = self.resolver.hosts_db()
+        return self._hosts
+
+    # -- one source, one question -------------------------------------------
+
+    def unloadable(self, source: str) -> Answer:
+        """The answer of a source glibc cannot load: UNAVAIL, NETDB_INTERNAL, EBUSY."""
+        return Answer(UNAVAIL, h_errno=NETDB_INTERNAL, errno=errno_mod.EBUSY,
+                      detail=f"no `{source}` hosts module on this machine (glibc cannot load libnss_{source})")
+
+    def ask_byname4(self, source: str, name: str) -> Generator[Any, Any, Answer]:
+        """``_nss_<source>_gethostbyname4_r``."""
+        if source == "files":
+            return files_source.byname4(self.hosts_snapshot(), name, self.multi)
+        return self.unloadable(source)
+        yield
+
+    def ask_byname3(self, source: str, name: str, family: int) -> Generator[Any, Any, Answer]:
+        """``_nss_<source>_gethostbyname3_r``."""
+        if source == "files":
+            return files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
+        return self.unloadable(source)
+        yield
+
+    def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
+        """``_nss_<source>_gethostbyaddr2_r``."""
+        if source == "files":
+            return files_source.byaddr(self.hosts_snapshot(), packed)
+        return self.unloadable(source)
+        yield
+
+    # -- the NSS entry points ------------------------------------------------
+
+    def _walk(self, ask: Any) -> Generator[Any, Any, NssResult]:
+        if self.switch_error is not None:
+            return NssResult(UNAVAIL, None, NETDB_INTERNAL, errno_mod.EINVAL, "")
+        answer, _action = yield from walk(self.sources, ask, self.trace)
+        if answer is None:
+            return NssResult(UNAVAIL, None, NO_RECOVERY, 0, "")
+        source = self.trace[-1].source if self.trace else ""
+        return NssResult(answer.status, answer.value, answer.h_errno, answer.errno, source)
+
+    def gethostbyname4(self, name: str) -> Generator[Any, Any, NssResult]:
+        """Addresses of all families for getaddrinfo(AF_UNSPEC)."""
+        return (yield from self._walk(lambda source: self.ask_byname4(source, name)))
+
+    def gethostbyname3(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
+        """A hostent of one family (getaddrinfo with AF_INET/AF_INET6)."""
+        return (yield from self._walk(lambda source: self.ask_byname3(source, name, family)))
+
+    def gethostbyname2(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
+        """``gethostbyname2_r``: numeric names first (digits and dots), then the switch."""
+        numeric = digits_dots(name, family)
+        if numeric is not None:
+            return numeric
+        return (yield from self.gethostbyname3(name, family))
+
+    def gethostbyaddr(self, packed: bytes) -> Generator[Any, Any, NssResult]:
+        """``gethostbyaddr_r``: the unspecified address is never found."""
+        if packed == bytes(16):
+            return NssResult("NOTFOUND", None, HOST_NOT_FOUND, errno_mod.ENOENT, "")
+        res = yield from self._walk(lambda source: self.ask_byaddr(source, packed))
+        trim = self.resolver.host_conf().trim
+        if res.status == SUCCESS and trim:
+            h = res.value[0]
+            h = h._replace(name=trim_name(h.name, trim), aliases=tuple(trim_name(a, trim) for a in h.aliases))
+            res = res._replace(value=(h, *res.value[1:]))
+        return res
+
+
+def trim_name(name: str, domains: tuple[str, ...]) -> str:
+    """host.conf ``trim``: remove the first listed domain that ends the name (ASCII case ignored)."""
+    for domain in domains:
+        if len(name) > len(domain) and ascii_lower(name).endswith(ascii_lower(domain)):
+            return name[: len(name) - len(domain)]
+    return name
+
+
+def digits_dots(name: str, family: int) -> NssResult | None:
+    """glibc's ``__nss_hostname_digits_dots``: numeric names never reach the switch.
+
+    A name of digits and dots (not ending in a dot) is parsed as an address of
+    ``family``; a name that starts with a hex digit and holds a colon, or
+    starts with a colon, is an IPv6 literal (never an IPv4 one).  None means
+    the name is not numeric and the switch must be asked.
+    """
+    if not name:
+        return None
+    first = name[0]
+    if first not in _HEX and first != ":":
+        return None
+
+    def found(packed: bytes) -> NssResult:
+        h = hostent(name, (), family, len(packed), (inet.inet_ntop(packed),))
+        return NssResult(SUCCESS, (h, []), 0, 0, "numeric")
+
+    notfound = NssResult("NOTFOUND", None, HOST_NOT_FOUND, 0, "numeric")
+    if first in _DIGITS and all(c in _DIGITS_DOTS for c in name):
+        if name[-1] == ".":
+            return None
+        packed = inet.inet_aton_exact(name) if family == AF_INET else inet.inet_pton6(name)
+        return notfound if packed is None else found(packed)
+    if not (first == ":" or ":" in name):
+        return None
+    # Shaped like an IPv6 literal: never an IPv4 address, never asked of the switch
+    # when made only of hex digits, colons and dots.
+    if family == AF_INET:
+        return notfound
+    if not all(c in _HEX_COLON_DOT for c in name) or name[-1] == ".":
+        return None
+    packed6 = inet.inet_pton6(name)
+    return notfound if packed6 is None else found(packed6)
+
+
+_DIGITS = frozenset("0123456789")
+_DIGITS_DOTS = frozenset("0123456789.")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_COLON_DOT = frozenset("0123456789abcdefABCDEF:.")
+
+
+def local_domain(resolver: Resolver) -> str:
+    """glibc's ``nrl_domainname``: the domain NI_NOFQDN cuts at ("" when none).
+
+    The part after the first dot of the first of: the official name of
+    ``localhost``, the host name, the official name of the host name, the
+    name of 127.0.0.1.
+    """
+    from .drive import run_sync
+
+    def after_dot(name: str) -> str | None:
+        dot = name.find(".")
+        return name[dot + 1 :] if dot >= 0 else None
+
+    query = HostQuery(resolver)
+    res = run_sync(query.gethostbyname2("localhost", AF_INET), resolver.perform_io)
+    if res.status == SUCCESS and (d := after_dot(res.value[0].name)) is not None:
+        return d
+    hostname = resolver.hostname
+    if (d := after_dot(hostname)) is not None:
+        return d
+    res = run_sync(query.gethostbyname2(hostname, AF_INET), resolver.perform_io)
+    if res.status == SUCCESS and (d := after_dot(res.value[0].name)) is not None:
+        return d
+    res = run_sync(query.gethostbyaddr(b"\x7f\0\0\x01"), resolver.perform_io)
+    if res.status == SUCCESS and (d := after_dot(res.value[0].name)) is not None:
+        return d
+    return ""

@@ -1,0 +1,268 @@
+"""What Python's ``socket`` module does around the C calls (CPython 3.11).
+
+netdb's host functions are drop-ins for the socket module's, so they copy its
+layer too: ``str`` hosts are IDNA-encoded before the C library sees them
+(``UnicodeError`` for empty or over-long labels), ports may be an exact
+``int``, ``str``, ``bytes`` or None (anything else is
+``OSError('Int or String expected')``), C strings end at the first NUL,
+``gethostbyname`` answers ``''`` and ``'<broadcast>'`` itself, and
+``getnameinfo`` first turns its sockaddr into binary with
+``getaddrinfo(AI_NUMERICHOST, SOCK_DGRAM)``.  The C-level logic is in
+``netdb.gai``, ``netdb.gni`` and ``netdb.hostnss``.
+"""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import os
+import socket
+from typing import TYPE_CHECKING, Any
+
+from .drive import run_sync
+from .errors import herror
+from .gai import AI_NUMERICHOST, AI_PASSIVE, GaiAnswer, gai_core
+from .gni import gni_core
+from .hostnss import HostQuery
+from .records import hostent
+from .switch import SUCCESS, Step
+
+if TYPE_CHECKING:
+    from .resolver import Resolver
+
+__all__ = [
+    "c_host",
+    "getaddrinfo",
+    "gethostbyaddr",
+    "gethostbyname",
+    "gethostbyname2",
+    "gethostbyname_ex",
+    "getnameinfo",
+    "resolve",
+    "to_tuples",
+]
+
+_INT_MAX = 2**31 - 1
+_INT_MIN = -(2**31)
+
+
+def _c_str(raw: bytes) -> str:
+    """A C string from Python bytes: cut at the first NUL, bytes kept as surrogates."""
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raw = raw[:nul]
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def c_host(host: object, func: str = "getaddrinfo") -> str | None:
+    """The host argument as the C library receives it (None, or the IDNA bytes as text)."""
+    if host is None:
+        return None
+    if isinstance(host, str):
+        return _c_str(host.encode("idna"))
+    if isinstance(host, bytes):
+        return _c_str(host)
+    raise TypeError(f"{func}() argument 1 must be string or None")
+
+
+def c_port(port: object) -> str | None:
+    """The port argument as the C library receives it (``%ld`` of an exact int)."""
+    if type(port) is int:
+        if not -(2**63) <= port < 2**63:
+            raise OverflowError("Python int too large to convert to C long")
+        return str(port)
+    if isinstance(port, str):
+        return _c_str(port.encode("utf-8"))
+    if isinstance(port, bytes):
+        return _c_str(port)
+    if port is None:
+        return None
+    raise OSError("Int or String expected")
+
+
+def c_int(value: object) -> int:
+    """An ``"i"`` argument: an integer that fits a C int."""
+    if isinstance(value, float) or not hasattr(value, "__index__"):
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    number = value.__index__()
+    if number > _INT_MAX:
+        raise OverflowError("signed integer is greater than maximum")
+    if number < _INT_MIN:
+        raise OverflowError("signed integer is less than minimum")
+    return int(number)
+
+
+def _c_uint(value: object) -> int:
+    """An ``"I"`` argument: any integer, taken modulo 2**32 (no range check)."""
+    if isinstance(value, float) or not hasattr(value, "__index__"):
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return int(value.__index__()) & 0xFFFFFFFF
+
+
+def _enum(value: int, kind: Any) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
+def to_tuples(answer: GaiAnswer) -> list[tuple[Any, ...]]:
+    """The socket module's 5-tuples for a getaddrinfo answer."""
+    out: list[tuple[Any, ...]] = []
+    canon = answer.canonname
+    first_name = "" if canon is None else canon.encode("utf-8", "surrogateescape").decode("utf-8")
+    for i, e in enumerate(answer.entries):
+        if e.family == socket.AF_INET:
+            sockaddr: tuple[Any, ...] = (socket.inet_ntop(socket.AF_INET, e.packed), e.port)
+        else:
+            sockaddr = (socket.inet_ntop(socket.AF_INET6, e.packed), e.port, 0, e.scope_id)
+        out.append((_enum(e.family, socket.AddressFamily), _enum(e.socktype, socket.SocketKind), e.protocol,
+                    first_name if i == 0 else "", sockaddr))
+    return out
+
+
+def resolve(
+    resolver: Resolver,
+    host: object,
+    port: object,
+    family: object = 0,
+    type: object = 0,
+    proto: object = 0,
+    flags: object = 0,
+    *,
+    trace: list[Step] | None = None,
+    explain: bool = False,
+) -> GaiAnswer:
+    """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments."""
+    name = c_host(host)
+    service = c_port(port)
+    fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)
+    query = HostQuery(resolver, trace)
+    return run_sync(gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain),
+                    resolver.perform_io)
+
+
+def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
+                proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
+    """``socket.getaddrinfo``."""
+    return to_tuples(resolve(resolver, host, port, family, type, proto, flags))
+
+
+def _setipaddr(resolver: Resolver, name: str, af: int) -> tuple[int, bytes]:
+    """CPython's ``setipaddr``: a name to one address of ``af`` (AF_UNSPEC: any)."""
+    if name == "":
+        answer = run_sync(gai_core(HostQuery(resolver), None, "0", af, socket.SOCK_DGRAM, 0, AI_PASSIVE),
+                          resolver.perform_io)
+        first = answer.entries[0]
+        if len(answer.entries) > 1:
+            raise OSError("wildcard resolved to multiple address")
+        return first.family, first.packed
+    if name in ("255.255.255.255", "<broadcast>"):
+        if af not in (socket.AF_INET, socket.AF_UNSPEC):
+            raise OSError("address family mismatched")
+        return socket.AF_INET, b"\xff\xff\xff\xff"
+    if af in (socket.AF_UNSPEC, socket.AF_INET):
+        try:
+            return socket.AF_INET, socket.inet_pton(socket.AF_INET, name)
+        except (OSError, ValueError):
+            pass
+    if af in (socket.AF_UNSPEC, socket.AF_INET6) and "%" not in name:
+        try:
+            return socket.AF_INET6, socket.inet_pton(socket.AF_INET6, name)
+        except (OSError, ValueError):
+            pass
+    answer = run_sync(gai_core(HostQuery(resolver), name, None, af, 0, 0, 0), resolver.perform_io)
+    first = answer.entries[0]
+    return first.family, first.packed
+
+
+def _et_idna(value: object, func: str) -> str:
+    """The ``"et"`` argument format with the idna encoding: str is encoded, bytes kept."""
+    if isinstance(value, str):
+        raw = value.encode("idna")
+    elif isinstance(value, (bytes, bytearray)):
+        raw = bytes(value)
+    else:
+        raise TypeError(f"{func}() argument 1 must be str, bytes or bytearray, not {type(value).__name__}")
+    if b"\0" in raw:
+        raise ValueError("embedded null byte")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def gethostbyname(resolver: Resolver, hostname: object) -> str:
+    """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives."""
+    name = _et_idna(hostname, "gethostbyname")
+    _, packed = _setipaddr(resolver, name, socket.AF_INET)
+    return socket.inet_ntoa(packed)
+
+
+def _host_result(res: Any, af: int) -> tuple[str, list[str], list[str]]:
+    """CPython's ``gethost_common``: the 3-tuple, or the herror glibc's h_errno gives."""
+    if res.status != SUCCESS:
+        code = res.h_errno
+        raise herror(code)
+    h: hostent = res.value[0]
+    if h.addrtype != af:
+        raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
+    aliases = [a.encode("utf-8", "surrogateescape").decode("utf-8") for a in h.aliases]
+    return h.name, aliases, list(h.addr_list)
+
+
+def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:
+    """``socket.gethostbyname_ex``: resolve with getaddrinfo first, then ``gethostbyname_r``."""
+    name = _et_idna(hostname, "gethostbyname_ex")
+    _setipaddr(resolver, name, socket.AF_INET)
+    query = HostQuery(resolver)
+    res = run_sync(query.gethostbyname2(name, socket.AF_INET), resolver.perform_io)
+    return _host_result(res, socket.AF_INET)
+
+
+def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[str, list[str], list[str]]:
+    """C ``gethostbyname2`` in the socket module's shape: ``(name, aliases, addresses)``.
+
+    Unlike the other functions it does not go through getaddrinfo first, so
+    numeric names follow gethostbyname's own rules (digits and dots only).
+    """
+    name = _et_idna(hostname, "gethostbyname2")
+    if family not in (socket.AF_INET, socket.AF_INET6):
+        raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
+    res = run_sync(HostQuery(resolver).gethostbyname2(name, family), resolver.perform_io)
+    return _host_result(res, family)
+
+
+def gethostbyaddr(resolver: Resolver, ip_address: object) -> tuple[str, list[str], list[str]]:
+    """``socket.gethostbyaddr``: resolve the argument to one address, then ``gethostbyaddr_r``."""
+    name = _et_idna(ip_address, "gethostbyaddr")
+    af, packed = _setipaddr(resolver, name, socket.AF_UNSPEC)
+    query = HostQuery(resolver)
+    res = run_sync(query.gethostbyaddr(packed), resolver.perform_io)
+    return _host_result(res, af)
+
+
+def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[str, str]:
+    """``socket.getnameinfo``."""
+    flag_bits = c_int(flags)
+    if not isinstance(sockaddr, tuple):
+        raise TypeError("getnameinfo() argument 1 must be a tuple")
+    if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
+        raise TypeError("getnameinfo(): illegal sockaddr argument")
+    host = sockaddr[0]
+    if "\0" in host:
+        raise ValueError("embedded null character")
+    port = c_int(sockaddr[1])
+    flowinfo = _c_uint(sockaddr[2]) if len(sockaddr) > 2 else 0
+    scope_id = _c_uint(sockaddr[3]) if len(sockaddr) > 3 else 0
+    if flowinfo > 0xFFFFF:
+        raise OverflowError("getnameinfo(): flowinfo must be 0-1048575.")
+    query = HostQuery(resolver)
+    answer = run_sync(gai_core(query, _c_str(host.encode("utf-8")), str(port), socket.AF_UNSPEC,
+                               socket.SOCK_DGRAM, 0, AI_NUMERICHOST), resolver.perform_io)
+    if len(answer.entries) > 1:
+        raise OSError("sockaddr resolved to multiple addresses")
+    entry = answer.entries[0]
+    if entry.family == socket.AF_INET:
+        if len(sockaddr) != 2:
+            raise OSError("IPv4 sockaddr must be 2 tuple")
+    else:
+        entry = entry._replace(scope_id=scope_id)
+    gni = run_sync(gni_core(query, entry.packed, entry.port, entry.scope_id, flag_bits), resolver.perform_io)
+    return gni.host, gni.service

@@ -1,0 +1,341 @@
+"""The Resolver: one configuration of the name-service layer.
+
+A ``Resolver`` knows where its files are (an ``etc`` directory: ``/etc`` by
+default, ``$NETDB_ETC`` when set, or the ``etc`` argument), keeps each file
+parsed and indexed, and answers every ``<netdb.h>`` question from them.  Files
+are checked with one ``stat`` per use and re-read when they change, except
+``gai.conf`` and ``host.conf``, which glibc reads once per process (gai.conf
+again on each call when it says ``reload yes``); a Resolver does the same.
+
+Every lookup goes through the name-service switch as ``nsswitch.conf``
+configures it.  Module-level functions in ``netdb`` use a default Resolver.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from . import dbapi, pysocket
+from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
+from .errors import ConfigError
+from .filecache import CachedFile, Snapshot
+from .files.hostconf import HostConf, host_conf_path, parse_host_conf
+from .files.hosts import parse_hosts
+from .files.networks import parse_networks
+from .files.nsswitch import NsswitchConf, parse_nsswitch
+from .files.protocols import parse_protocols
+from .files.rpc import parse_rpc
+from .files.services import parse_services
+from .gai import GaiAnswer
+from .hostnss import local_domain as hostnss_local_domain
+from .hostsdb import HostsDB
+from .records import hostent, netent, protoent, rpcent, servent
+from .switch import Step
+
+__all__ = ["Resolver"]
+
+
+def _default_etc() -> str:
+    return os.environ.get("NETDB_ETC") or "/etc"
+
+
+class Resolver:
+    """The name-service layer for one ``etc`` directory.
+
+    ``Resolver(etc="/srv/chroot/etc")`` answers as glibc would inside that
+    tree.  ``env`` replaces ``os.environ`` for the variables glibc reads
+    (LOCALDOMAIN, RES_OPTIONS, RESOLV_MULTI, RESOLV_HOST_CONF ...);
+    ``hostname`` replaces ``socket.gethostname()``.  Raises ``ConfigError``
+    when ``etc`` is not a directory.
+    """
+
+    def __init__(
+        self,
+        etc: str | os.PathLike[str] | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        hostname: str | None = None,
+    ) -> None:
+        self.etc = os.fspath(etc) if etc is not None else _default_etc()
+        if not os.path.isdir(self.etc):
+            raise ConfigError("no such directory" if not os.path.exists(self.etc) else "not a directory", self.etc)
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self._hostname = hostname
+        self._cursors = threading.local()
+        path = self.path
+        self._hosts = CachedFile(path("hosts"), lambda t, p: HostsDB(parse_hosts(t or "", p), p))
+        self._services = CachedFile(path("services"), lambda t, p: ServicesDB(parse_services(t or "", p), p))
+        self._protocols = CachedFile(path("protocols"), lambda t, p: ProtocolsDB(parse_protocols(t or "", p), p))
+        self._networks = CachedFile(path("networks"), lambda t, p: NetworksDB(parse_networks(t or "", p), p))
+        self._rpc = CachedFile(path("rpc"), lambda t, p: RpcDB(parse_rpc(t or "", p), p))
+        self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch)
+        env_ = self.env
+        self._hostconf = CachedFile(
+            host_conf_path(env_, path("host.conf")),
+            lambda t, p: parse_host_conf(t, p, env=env_),
+            watch=False,
+        )
+
+    # -- configuration ---------------------------------------------------
+
+    def path(self, name: str) -> str:
+        """The full path of a file of this Resolver's ``etc`` directory."""
+        return os.path.join(self.etc, name)
+
+    @property
+    def hostname(self) -> str:
+        """The host name this Resolver uses (``socket.gethostname()`` unless given)."""
+        return self._hostname if self._hostname is not None else socket.gethostname()
+
+    def hosts_db(self) -> Snapshot[HostsDB]:
+        """The current hosts file, indexed."""
+        return self._hosts.get()
+
+    def services_db(self) -> Snapshot[ServicesDB]:
+        """The current services file, indexed."""
+        return self._services.get()
+
+    def protocols_db(self) -> Snapshot[ProtocolsDB]:
+        """The current protocols file, indexed."""
+        return self._protocols.get()
+
+    def networks_db(self) -> Snapshot[NetworksDB]:
+        """The current networks file, indexed."""
+        return self._networks.get()
+
+    def rpc_db(self) -> Snapshot[RpcDB]:
+        """The current rpc file, indexed."""
+        return self._rpc.get()
+
+    def nsswitch(self) -> NsswitchConf:
+        """The parsed nsswitch.conf (glibc re-reads it when it changes)."""
+        return self._nsswitch.get().value
+
+    def host_conf(self) -> HostConf:
+        """The parsed host.conf (read once, as glibc does)."""
+        return self._hostconf.get().value
+
+    def snapshot(self, db: str) -> Snapshot[Any]:
+        """The current snapshot of a database file: hosts, services, protocols, networks or rpc."""
+        files: dict[str, CachedFile[Any]] = {
+            "services": self._services,
+            "protocols": self._protocols,
+            "networks": self._networks,
+            "rpc": self._rpc,
+            "hosts": self._hosts,
+        }
+        return files[db].get()
+
+    # -- services, protocols, networks, rpc --------------------------------
+
+    def getservbyname(self, servicename: str, protocolname: str | None = None) -> int:
+        """The port of a service, like ``socket.getservbyname``.
+
+        Matches the name or an alias exactly (case-sensitively), and the
+        protocol exactly when given; the first matching line wins.  Raises
+        ``OSError('service/proto not found')``.
+        """
+        return dbapi.getservbyname(self, servicename, protocolname)
+
+    def getservbyport(self, port: int, protocolname: str | None = None) -> str:
+        """The name of the service on a port, like ``socket.getservbyport``.
+
+        Raises ``OverflowError`` for a port outside 0-65535 and
+        ``OSError('port/proto not found')`` when no line has it.
+        """
+        return dbapi.getservbyport(self, port, protocolname)
+
+    def getprotobyname(self, protocolname: str) -> int:
+        """The number of a protocol, like ``socket.getprotobyname``; ``OSError('protocol not found')``."""
+        return dbapi.getprotobyname(self, protocolname)
+
+    def getprotobynumber(self, number: int) -> protoent:
+        """The protocol entry for a number (C ``getprotobynumber``); ``OSError('protocol not found')``."""
+        return dbapi.getprotobynumber(self, number)
+
+    def getnetbyname(self, name: str) -> netent:
+        """The network entry for a name or alias, ignoring ASCII case; ``OSError('network not found')``."""
+        return dbapi.getnetbyname(self, name)
+
+    def getnetbyaddr(self, net: int, type: int = socket.AF_INET) -> netent:
+        """The network entry for a host-order network number (127.0.0.0 is 0x7f000000)."""
+        return dbapi.getnetbyaddr(self, net, type)
+
+    def getrpcbyname(self, name: str) -> rpcent:
+        """The RPC program entry for a name or alias; ``OSError('rpc program not found')``."""
+        return dbapi.getrpcbyname(self, name)
+
+    def getrpcbynumber(self, number: int) -> rpcent:
+        """The RPC program entry for a number; ``OSError('rpc program not found')``."""
+        return dbapi.getrpcbynumber(self, number)
+
+    # -- hosts -------------------------------------------------------------
+
+    def getaddrinfo(self, host: Any, port: Any, family: int = 0, type: int = 0,
+                    proto: int = 0, flags: int = 0) -> list[tuple[Any, ...]]:
+        """``socket.getaddrinfo`` with glibc's semantics on this Resolver's files.
+
+        Returns the same 5-tuples, in the same order, as the socket module
+        would on a machine with these files; errors are ``netdb.gaierror``
+        (``socket.gaierror``) with glibc's code and text.
+        """
+        return pysocket.getaddrinfo(self, host, port, family, type, proto, flags)
+
+    def resolve(self, host: Any, port: Any = None, family: int = 0, type: int = 0,
+                proto: int = 0, flags: int = 0, *, trace: list[Step] | None = None,
+                explain: bool = False) -> GaiAnswer:
+        """getaddrinfo's full answer: results with their origins, the canonical name,
+        the addresses in order and (with ``explain``) why each precedes the next.
+        Pass a list as ``trace`` to receive the switch walk, step by step."""
+        return pysocket.resolve(self, host, port, family, type, proto, flags, trace=trace, explain=explain)
+
+    def getnameinfo(self, sockaddr: Any, flags: int) -> tuple[str, str]:
+        """``socket.getnameinfo``: the host name and service name of a socket address."""
+        return pysocket.getnameinfo(self, sockaddr, flags)
+
+    def gethostbyname(self, hostname: Any) -> str:
+        """``socket.gethostbyname``: the first IPv4 address of a host."""
+        return pysocket.gethostbyname(self, hostname)
+
+    def gethostbyname_ex(self, hostname: Any) -> tuple[str, list[str], list[str]]:
+        """``socket.gethostbyname_ex``: ``(name, aliases, IPv4 addresses)``."""
+        return pysocket.gethostbyname_ex(self, hostname)
+
+    def gethostbyname2(self, hostname: Any, family: int) -> tuple[str, list[str], list[str]]:
+        """C ``gethostbyname2`` for AF_INET or AF_INET6, shaped like ``gethostbyname_ex``."""
+        return pysocket.gethostbyname2(self, hostname, family)
+
+    def gethostbyaddr(self, ip_address: Any) -> tuple[str, list[str], list[str]]:
+        """``socket.gethostbyaddr``: ``(name, aliases, addresses)`` for an address (or a host name)."""
+        return pysocket.gethostbyaddr(self, ip_address)
+
+    def perform_io(self, request: Any) -> Any:
+        """Carry out one I/O request of the resolution core (DNS); see ``netdb.drive``."""
+        raise RuntimeError(f"no I/O driver for {request!r}")
+
+    def configured_families(self) -> tuple[bool, bool]:
+        """AI_ADDRCONFIG's view: (IPv4 configured, IPv6 configured)."""
+        return True, True
+
+    def sort_addresses(self, addresses: list[Any], explain: bool = False) -> tuple[list[Any], list[str] | None]:
+        """Order destination addresses as glibc's getaddrinfo does (RFC 3484/6724 with gai.conf)."""
+        return list(addresses), ([] if explain else None)
+
+    def local_domain(self) -> str:
+        """NI_NOFQDN's domain, found once as glibc's ``nrl_domainname`` does."""
+        domain = getattr(self, "_local_domain", None)
+        if domain is None:
+            domain = hostnss_local_domain(self)
+            self._local_domain = domain
+        return domain
+
+    # -- enumeration -------------------------------------------------------
+
+    def services(self) -> Iterator[servent]:
+        """Every entry of the services database, in file order (``getent services``)."""
+        return iter(dbapi.enumerate_db(self, "services"))
+
+    def protocols(self) -> Iterator[protoent]:
+        """Every entry of the protocols database, in file order."""
+        return iter(dbapi.enumerate_db(self, "protocols"))
+
+    def networks(self) -> Iterator[netent]:
+        """Every entry of the networks database, in file order."""
+        return iter(dbapi.enumerate_db(self, "networks"))
+
+    def rpcs(self) -> Iterator[rpcent]:
+        """Every entry of the rpc database, in file order."""
+        return iter(dbapi.enumerate_db(self, "rpc"))
+
+    def hosts(self) -> Iterator[hostent]:
+        """Every hosts-file line as ``gethostent`` returns it (IPv4 form; see ``netdb.hostsdb``)."""
+        return iter(dbapi.enumerate_db(self, "hosts"))
+
+    # C-style cursors: one per database per thread.
+
+    def _cursor_set(self, db: str) -> None:
+        setattr(self._cursors, db, [dbapi.enumerate_db(self, db), 0])
+
+    def _cursor_next(self, db: str) -> Any:
+        cur = getattr(self._cursors, db, None)
+        if cur is None:
+            self._cursor_set(db)
+            cur = getattr(self._cursors, db)
+        entries, pos = cur
+        if pos >= len(entries):
+            return None
+        cur[1] = pos + 1
+        return entries[pos]
+
+    def _cursor_end(self, db: str) -> None:
+        if hasattr(self._cursors, db):
+            delattr(self._cursors, db)
+
+    def setservent(self, stayopen: bool = False) -> None:
+        """Start (or restart) this thread's enumeration of the services database."""
+        self._cursor_set("services")
+
+    def getservent(self) -> servent | None:
+        """The next services entry for this thread, or None at the end."""
+        entry: servent | None = self._cursor_next("services")
+        return entry
+
+    def endservent(self) -> None:
+        """End this thread's enumeration of the services database."""
+        self._cursor_end("services")
+
+    def setprotoent(self, stayopen: bool = False) -> None:
+        """Start (or restart) this thread's enumeration of the protocols database."""
+        self._cursor_set("protocols")
+
+    def getprotoent(self) -> protoent | None:
+        """The next protocols entry for this thread, or None at the end."""
+        entry: protoent | None = self._cursor_next("protocols")
+        return entry
+
+    def endprotoent(self) -> None:
+        """End this thread's enumeration of the protocols database."""
+        self._cursor_end("protocols")
+
+    def setnetent(self, stayopen: bool = False) -> None:
+        """Start (or restart) this thread's enumeration of the networks database."""
+        self._cursor_set("networks")
+
+    def getnetent(self) -> netent | None:
+        """The next networks entry for this thread, or None at the end."""
+        entry: netent | None = self._cursor_next("networks")
+        return entry
+
+    def endnetent(self) -> None:
+        """End this thread's enumeration of the networks database."""
+        self._cursor_end("networks")
+
+    def setrpcent(self, stayopen: bool = False) -> None:
+        """Start (or restart) this thread's enumeration of the rpc database."""
+        self._cursor_set("rpc")
+
+    def getrpcent(self) -> rpcent | None:
+        """The next rpc entry for this thread, or None at the end."""
+        entry: rpcent | None = self._cursor_next("rpc")
+        return entry
+
+    def endrpcent(self) -> None:
+        """End this thread's enumeration of the rpc database."""
+        self._cursor_end("rpc")
+
+    def sethostent(self, stayopen: bool = False) -> None:
+        """Start (or restart) this thread's enumeration of the hosts database."""
+        self._cursor_set("hosts")
+
+    def gethostent(self) -> hostent | None:
+        """The next hosts entry for this thread (IPv4 form), or None at the end."""
+        entry: hostent | None = self._cursor_next("hosts")
+        return entry
+
+    def endhostent(self) -> None:
+        """End this thread's enumeration of the hosts database."""
+        self._cursor_end("hosts")

@@ -1,0 +1,61 @@
+"""The ``files`` source for the hosts database (glibc's ``libnss_files``).
+
+Each function answers one NSS question from the indexed hosts file and says
+where the answer came from, for ``--explain``.  When the file cannot be read
+the source is UNAVAIL, as nss_files is when ``fopen`` fails.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import TYPE_CHECKING
+
+from ..errors import HOST_NOT_FOUND, NO_DATA
+from ..switch import NOTFOUND, SUCCESS, UNAVAIL, Answer
+
+if TYPE_CHECKING:
+    from ..filecache import Snapshot
+    from ..hostsdb import HostsDB
+
+__all__ = ["byaddr", "byname3", "byname4"]
+
+
+def _unavailable(snap: Snapshot[HostsDB], h_errno: int) -> Answer:
+    why = "does not exist" if snap.status == "missing" else f"cannot be read ({snap.error})"
+    return Answer(UNAVAIL, h_errno=h_errno, detail=f"{snap.path} {why}")
+
+
+def _lines(numbers: list[int]) -> str:
+    return "line " + str(numbers[0]) if len(numbers) == 1 else "lines " + ", ".join(map(str, numbers))
+
+
+def byname4(snap: Snapshot[HostsDB], name: str, multi: bool) -> Answer:
+    """``gethostbyname4_r``: addresses of every family; value ``(canonname, [AddressHit])``."""
+    if not snap.ok:
+        return _unavailable(snap, NO_DATA)
+    found = snap.value.lookup_unspec(name, multi)
+    if found is None:
+        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no line of {snap.path} names {name!r}")
+    _canon, hits = found
+    return Answer(SUCCESS, found, detail=f"{snap.path} {_lines([h.lineno for h in hits])}")
+
+
+def byname3(snap: Snapshot[HostsDB], name: str, family: int, multi: bool) -> Answer:
+    """``gethostbyname3_r(name, family)``: value ``(hostent, line numbers)``."""
+    if not snap.ok:
+        return _unavailable(snap, 0)
+    found = snap.value.lookup_family(name, family, multi)
+    if found is None:
+        fam = "IPv4" if family == socket.AF_INET else "IPv6"
+        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no {fam} line of {snap.path} names {name!r}")
+    return Answer(SUCCESS, found, detail=f"{snap.path} {_lines(found[1])}")
+
+
+def byaddr(snap: Snapshot[HostsDB], packed: bytes) -> Answer:
+    """``gethostbyaddr_r``: value ``(hostent, line number)`` of the first line with the address."""
+    if not snap.ok:
+        return _unavailable(snap, 0)
+    found = snap.value.lookup_addr(packed)
+    if found is None:
+        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no line of {snap.path} has {socket.inet_ntop(socket.AF_INET if len(packed) == 4 else socket.AF_INET6, packed)}")
+    return Answer(SUCCESS, found, detail=f"{snap.path} line {found[1]}")
