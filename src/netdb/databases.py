@@ -9,7 +9,8 @@ wins**, names match exactly (case-sensitively) except in /etc/networks, where
 from __future__ import annotations
 
 import socket
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 
 from .files._text import ascii_lower
 from .files.diagnostics import Diagnostic, Parsed
@@ -36,7 +37,15 @@ class _Table(Generic[R]):
         return self.lines[entry_index]
 
 
-def _first_by_names(entries: list[R], fold: bool = False) -> dict[str, int]:
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+def _first_by_names(entries: Sequence[_Named], fold: bool = False) -> dict[str, int]:
     """Map every name and alias to the index of the first entry that has it."""
     index: dict[str, int] = {}
     for i, entry in enumerate(entries):
