@@ -17,9 +17,9 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import dbapi, pysocket
+from . import dbapi
 from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
@@ -30,11 +30,12 @@ from .files.nsswitch import NsswitchConf, parse_nsswitch
 from .files.protocols import parse_protocols
 from .files.rpc import parse_rpc
 from .files.services import parse_services
-from .gai import GaiAnswer
-from .hostnss import local_domain as hostnss_local_domain
 from .hostsdb import HostsDB
 from .records import hostent, netent, protoent, rpcent, servent
-from .switch import Step
+
+if TYPE_CHECKING:
+    from .gai import GaiAnswer
+    from .switch import Step
 
 __all__ = ["Resolver"]
 
@@ -183,6 +184,8 @@ class Resolver:
         would on a machine with these files; errors are ``netdb.gaierror``
         (``socket.gaierror``) with glibc's code and text.
         """
+        from . import pysocket
+
         return pysocket.getaddrinfo(self, host, port, family, type, proto, flags)
 
     def resolve(self, host: Any, port: Any = None, family: int = 0, type: int = 0,
@@ -191,26 +194,38 @@ class Resolver:
         """getaddrinfo's full answer: results with their origins, the canonical name,
         the addresses in order and (with ``explain``) why each precedes the next.
         Pass a list as ``trace`` to receive the switch walk, step by step."""
+        from . import pysocket
+
         return pysocket.resolve(self, host, port, family, type, proto, flags, trace=trace, explain=explain)
 
     def getnameinfo(self, sockaddr: Any, flags: int) -> tuple[str, str]:
         """``socket.getnameinfo``: the host name and service name of a socket address."""
+        from . import pysocket
+
         return pysocket.getnameinfo(self, sockaddr, flags)
 
     def gethostbyname(self, hostname: Any) -> str:
         """``socket.gethostbyname``: the first IPv4 address of a host."""
+        from . import pysocket
+
         return pysocket.gethostbyname(self, hostname)
 
     def gethostbyname_ex(self, hostname: Any) -> tuple[str, list[str], list[str]]:
         """``socket.gethostbyname_ex``: ``(name, aliases, IPv4 addresses)``."""
+        from . import pysocket
+
         return pysocket.gethostbyname_ex(self, hostname)
 
     def gethostbyname2(self, hostname: Any, family: int) -> tuple[str, list[str], list[str]]:
         """C ``gethostbyname2`` for AF_INET or AF_INET6, shaped like ``gethostbyname_ex``."""
+        from . import pysocket
+
         return pysocket.gethostbyname2(self, hostname, family)
 
     def gethostbyaddr(self, ip_address: Any) -> tuple[str, list[str], list[str]]:
         """``socket.gethostbyaddr``: ``(name, aliases, addresses)`` for an address (or a host name)."""
+        from . import pysocket
+
         return pysocket.gethostbyaddr(self, ip_address)
 
     def perform_io(self, request: Any) -> Any:
@@ -229,7 +244,9 @@ class Resolver:
         """NI_NOFQDN's domain, found once as glibc's ``nrl_domainname`` does."""
         domain = getattr(self, "_local_domain", None)
         if domain is None:
-            domain = hostnss_local_domain(self)
+            from .hostnss import local_domain
+
+            domain = local_domain(self)
             self._local_domain = domain
         return domain
 

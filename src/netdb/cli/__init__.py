@@ -1,0 +1,101 @@
+"""The ``lookup`` command: what a name resolves to for your programs, and why.
+
+``main()`` runs the typer application defined in ``netdb.cli.app`` and turns
+every failure into one line on stderr and a documented exit status:
+
+====  ==========================================================================
+ 0    success
+ 1    ``compare``: the paths disagree; ``check``: a file has a diagnostic
+ 2    a key or name was not found (getent's status), or did not resolve
+ 3    enumeration not supported for that database (getent's status)
+ 64   usage error: unknown option or command, bad family, port out of range,
+      malformed address, unknown database
+ 66   an input is missing or unreadable: the ``--etc`` directory, a file to
+      ``check``, a ``--from`` list
+ 70   internal error (a bug: please report it); never a traceback unless
+      ``NETDB_DEBUG=1``
+ 75   temporary failure: DNS did not answer (EAI_AGAIN) or ``--timeout`` ran out
+====  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["EXIT_USAGE", "CliError", "main"]
+
+EXIT_USAGE = 64
+EXIT_NOINPUT = 66
+EXIT_SOFTWARE = 70
+EXIT_TEMPFAIL = 75
+
+
+class CliError(Exception):
+    """A failure the CLI reports as one line and an exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _say(message: str) -> None:
+    from .output import safe
+
+    sys.stderr.write(f"lookup: {safe(message)}\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``lookup`` console script."""
+    code = run(argv)
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    import typer
+
+    from .app import app
+
+    try:
+        result = app(args=argv, prog_name="lookup", standalone_mode=False)
+    except CliError as exc:
+        _say(exc.message)
+        return exc.code
+    except typer.TyperException as exc:
+        return _typer_failure(exc)
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("NETDB_DEBUG"):
+            raise
+        _say(f"internal error: {type(exc).__name__}: {exc} (set NETDB_DEBUG=1 for the traceback)")
+        return EXIT_SOFTWARE
+    return int(result or 0) if isinstance(result, int) else 0
+
+
+def _typer_failure(exc: Exception) -> int:
+    """Usage errors from the command-line parser: one line, status 64."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    if isinstance(exc, NoArgsIsHelpError):
+        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx is not None else "")
+        return EXIT_USAGE
+    if isinstance(exc, UsageError):
+        hint = f" (try `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        _say(exc.format_message() + hint)
+        return EXIT_USAGE
+    _say(str(exc))
+    return EXIT_USAGE

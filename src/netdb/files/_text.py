@@ -64,13 +64,8 @@ def logical_lines(text: str) -> list[str]:
 ULONG_MAX = (1 << 64) - 1
 
 
-def strtoul(s: str, base: int = 0) -> tuple[int, int, bool]:
-    """C ``strtoul(s, &end, base)`` on a 64-bit machine.
-
-    Returns ``(value, end, overflow)``: the value (negated modulo 2**64 after a
-    ``-`` sign, ULONG_MAX on overflow), how many characters were consumed (0
-    when no digits were found), and whether the value overflowed.
-    """
+def _parse_c_integer(s: str, base: int) -> tuple[bool, int, int]:
+    """The part strtol and strtoul share: ``(negative, magnitude, end)``; end 0 = no digits."""
     i, n = 0, len(s)
     while i < n and s[i] in C_SPACE:
         i += 1
@@ -92,12 +87,30 @@ def strtoul(s: str, base: int = 0) -> tuple[int, int, bool]:
         value = value * base + d
         i += 1
     if i == start:
-        return 0, 0, False
+        return False, 0, 0
+    return negative, value, i
+
+
+def strtoul(s: str, base: int = 0) -> tuple[int, int, bool]:
+    """C ``strtoul(s, &end, base)`` on a 64-bit machine.
+
+    Returns ``(value, end, overflow)``: the value (negated modulo 2**64 after a
+    ``-`` sign, ULONG_MAX on overflow), how many characters were consumed (0
+    when no digits were found), and whether the value overflowed.
+    """
+    negative, value, end = _parse_c_integer(s, base)
     if value > ULONG_MAX:
-        return ULONG_MAX, i, True
+        return ULONG_MAX, end, True
     if negative:
         value = (-value) & ULONG_MAX
-    return value, i, False
+    return value, end, False
+
+
+def strtol(s: str, base: int = 10) -> tuple[int, int]:
+    """C ``strtol(s, &end, base)`` on a 64-bit machine: ``(value, end)``, clamped on overflow."""
+    negative, value, end = _parse_c_integer(s, base)
+    value = -value if negative else value
+    return max(-(2**63), min(2**63 - 1, value)), end
 
 
 def _digit(ch: str) -> int:

@@ -1,0 +1,5 @@
+"""``python -m netdb`` runs the ``lookup`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,328 @@
+"""The ``lookup`` commands (typer).
+
+This module only declares the commands and their options; each command
+imports the code it runs when it runs, so that ``lookup serv mysql`` loads
+neither DNS nor address sorting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from . import EXIT_NOINPUT, CliError
+
+if TYPE_CHECKING:
+    from ..resolver import Resolver
+
+# typer reads the annotations at run time: keep Optional[...] and List[...]
+# spelled the way it understands on every supported Python.
+# ruff: noqa: UP045, B008
+
+app = typer.Typer(
+    name="lookup",
+    help=(
+        "What a name resolves to for your programs, and why.\n\n"
+        "lookup answers as the C library does (getaddrinfo, getservbyname, getent ...) "
+        "from /etc/hosts, /etc/services, nsswitch.conf and the rest, and explains every answer.\n\n"
+        "\b\nExamples:\n"
+        "  lookup serv mysql                  the service database, friendly\n"
+        "  lookup services mysql              exactly what `getent services mysql` prints\n"
+        "  lookup host localhost --family 6   the addresses programs get, IPv6 only\n"
+        "  lookup host www.example.com --explain\n"
+        "  lookup --etc ./fixture-etc check   lint a tree of configuration files"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    """The global options, shared by every command."""
+
+    etc: str | None
+    json: bool
+
+    def resolver(self) -> Resolver:
+        """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc)."""
+        from ..errors import ConfigError
+        from ..resolver import Resolver
+
+        try:
+            return Resolver(self.etc)
+        except ConfigError as exc:
+            raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
+
+
+def _options(ctx: typer.Context) -> Options:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Options)
+    return obj
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    etc: Optional[str] = typer.Option(
+        None, "--etc", metavar="DIR",
+        help="Read hosts, services, nsswitch.conf ... from DIR instead of /etc (default: $NETDB_ETC or /etc).",
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print JSON (one document per name or key) for scripts."),
+) -> None:
+    ctx.obj = Options(etc, json_output)
+
+
+# -- getent-compatible commands --------------------------------------------------
+
+_GETENT_EPILOG = "Exit status: 0 when every KEY was found, 2 when any was not (as getent)."
+
+
+def _getent(ctx: typer.Context, database: str, keys: list[str] | None, **kw: bool) -> int:
+    from .getent import run_getent
+
+    return run_getent(_options(ctx).resolver(), database, keys or [], **kw)
+
+
+@app.command(epilog=_GETENT_EPILOG)
+def services(ctx: typer.Context, keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]...")) -> int:
+    """Print the services database exactly as `getent services` does.
+
+    \b
+    A KEY is a name or alias, a port number, either followed by /PROTOCOL:
+      lookup services            every entry, in file order
+      lookup services http 22/tcp domain/udp
+    """
+    return _getent(ctx, "services", keys)
+
+
+@app.command(epilog=_GETENT_EPILOG)
+def protocols(ctx: typer.Context, keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]...")) -> int:
+    """Print the protocols database exactly as `getent protocols` does.
+
+    \b
+    A KEY starting with a digit is a protocol number (read like C's atol):
+      lookup protocols tcp 17
+    """
+    return _getent(ctx, "protocols", keys)
+
+
+@app.command(epilog=_GETENT_EPILOG)
+def networks(ctx: typer.Context, keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]...")) -> int:
+    """Print the networks database exactly as `getent networks` does.
+
+    \b
+    A KEY starting with a digit is a network address (read like inet_addr):
+      lookup networks loopback 127.0.0.0
+    """
+    return _getent(ctx, "networks", keys)
+
+
+@app.command(epilog=_GETENT_EPILOG)
+def rpc(ctx: typer.Context, keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]...")) -> int:
+    """Print the rpc database exactly as `getent rpc` does.
+
+    \b
+      lookup rpc portmapper 100003
+    """
+    return _getent(ctx, "rpc", keys)
+
+
+@app.command(epilog=_GETENT_EPILOG)
+def hosts(ctx: typer.Context, keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]...")) -> int:
+    """Print host entries exactly as `getent hosts` does.
+
+    \b
+    An address KEY is looked up in reverse; a name is asked for IPv6
+    first and IPv4 only when that fails, as getent does:
+      lookup hosts localhost 127.0.0.1
+      lookup hosts               every hosts-file line (IPv4 form)
+    """
+    return _getent(ctx, "hosts", keys)
+
+
+def _ahosts_doc(family: str) -> str:
+    return (
+        f"Print getaddrinfo's answer{family} exactly as `getent` does.\n\n"
+        "\b\nOne line per address and socket type, the canonical name on the first:\n"
+        "  lookup ahosts localhost\n"
+        "  lookup ahosts -A localhost    without AI_ADDRCONFIG"
+    )
+
+
+def _ahosts_command(database: str, family: str) -> None:
+    def command(
+        ctx: typer.Context,
+        keys: Optional[list[str]] = typer.Argument(None, metavar="[KEY]..."),
+        no_addrconfig: bool = typer.Option(False, "-A", "--no-addrconfig", help="Do not filter by the families configured here (AI_ADDRCONFIG)."),
+        no_idn: bool = typer.Option(False, "-i", "--no-idn", help="Do not convert internationalized names (AI_IDN)."),
+    ) -> int:
+        return _getent(ctx, database, keys, addrconfig=not no_addrconfig, idn=not no_idn)
+
+    command.__doc__ = _ahosts_doc(family)
+    app.command(name=database, epilog=_GETENT_EPILOG)(command)
+
+
+_ahosts_command("ahosts", "")
+_ahosts_command("ahostsv4", " for IPv4")
+_ahosts_command("ahostsv6", " for IPv6 (IPv4 as v4-mapped)")
+
+
+# -- friendly views ---------------------------------------------------------------
+
+
+@app.command()
+def serv(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="NAME|PORT", help="A service name or alias, or a port number."),
+    proto: Optional[str] = typer.Option(None, "--proto", "-p", metavar="PROTO", help="Only entries for this protocol (tcp, udp ...)."),
+) -> int:
+    """Show every services entry for a name or port, and which one programs get.
+
+    \b
+    For a port, also its IANA range (well-known 0-1023, registered
+    1024-49151, dynamic 49152-65535). glibc returns the first matching
+    line; the others are shown too, marked as shadowed.
+      lookup serv mysql
+      lookup serv 53 --proto udp
+      lookup --json serv https
+    Exit status: 0 found, 2 not found, 64 bad port.
+    """
+    from .views import show_service
+
+    opts = _options(ctx)
+    return show_service(opts.resolver(), key, proto, opts.json)
+
+
+@app.command()
+def proto(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="NAME|NUMBER", help="A protocol name or alias, or a protocol number."),
+) -> int:
+    """Show every protocols entry for a name or number, and which one programs get.
+
+    \b
+      lookup proto tcp
+      lookup proto 58
+    Exit status: 0 found, 2 not found, 64 bad number.
+    """
+    from .views import show_protocol
+
+    opts = _options(ctx)
+    return show_protocol(opts.resolver(), key, opts.json)
+
+
+@app.command()
+def net(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., metavar="NAME|ADDRESS", help="A network name or alias, or a network address."),
+) -> int:
+    """Show every networks entry for a name or a network address.
+
+    \b
+      lookup net loopback
+      lookup net 127.0.0.0
+    Exit status: 0 found, 2 not found.
+    """
+    from .views import show_network
+
+    opts = _options(ctx)
+    return show_network(opts.resolver(), key, opts.json)
+
+
+# -- hosts --------------------------------------------------------------------------
+
+
+@app.command()
+def host(
+    ctx: typer.Context,
+    names: list[str] = typer.Argument(..., metavar="NAME...", help="Host names or numeric addresses."),
+    family: str = typer.Option("any", "--family", "-f", metavar="4|6|any", help="Only IPv4 (4) or IPv6 (6) addresses."),
+    socktype: Optional[str] = typer.Option(None, "--type", "-t", metavar="TYPE", help="stream, dgram, raw, seqpacket or a number (default: all)."),
+    service: Optional[str] = typer.Option(None, "--service", "-s", metavar="SERVICE", help="A service name or port to fill in the port."),
+    protocol: Optional[str] = typer.Option(None, "--proto", "-p", metavar="PROTO", help="tcp, udp, sctp or a protocol number."),
+    flag: Optional[list[str]] = typer.Option(
+        None, "--flag", metavar="FLAG",
+        help="getaddrinfo flag, repeatable: canonname, passive, numerichost, numericserv, v4mapped, all, addrconfig, idn, canonidn.",
+    ),
+    explain: bool = typer.Option(False, "--explain", "-e", help="Show where each address came from and why it is in its place."),
+) -> int:
+    """Show the addresses a program gets for a name, in the order it gets them.
+
+    \b
+    This is getaddrinfo, as glibc computes it: /etc/hosts (and the other
+    sources nsswitch.conf lists), numeric forms such as 127.1, the
+    address ordering of RFC 6724 with /etc/gai.conf.
+      lookup host localhost
+      lookup host www.example.com --family 6
+      lookup host db --service postgresql --type stream
+      lookup host api.test --explain
+    On a terminal: a table with the canonical name. Piped: one address
+    per line (NAME ADDRESS when several names are given). --json: one
+    object per name.
+    Exit status: 0 all resolved, 2 a name did not resolve, 75 temporary
+    failure, 64 bad option.
+    """
+    from .hostcmds import show_hosts
+
+    opts = _options(ctx)
+    return show_hosts(opts.resolver(), names, family=family, socktype=socktype, service=service,
+                      protocol=protocol, flags=flag or [], explain=explain, as_json=opts.json)
+
+
+@app.command()
+def addr(
+    ctx: typer.Context,
+    address: str = typer.Argument(..., metavar="ADDRESS", help="A numeric IPv4 or IPv6 address (IPv6 may carry %scope)."),
+    port: Optional[str] = typer.Argument(None, metavar="[PORT]", help="A port number to name as well."),
+    numeric_host: bool = typer.Option(False, "--numeric-host", help="Do not look the address up (NI_NUMERICHOST)."),
+    numeric_serv: bool = typer.Option(False, "--numeric-serv", help="Do not look the port up (NI_NUMERICSERV)."),
+    name_required: bool = typer.Option(False, "--name-required", help="Fail when the address has no name (NI_NAMEREQD)."),
+    no_fqdn: bool = typer.Option(False, "--no-fqdn", help="Cut the local domain from the name (NI_NOFQDN)."),
+    dgram: bool = typer.Option(False, "--dgram", help="Name the port as a UDP service (NI_DGRAM)."),
+    explain: bool = typer.Option(False, "--explain", "-e", help="Show where the name came from."),
+) -> int:
+    """Show the name of an address (and port) as getnameinfo gives it.
+
+    \b
+      lookup addr 127.0.0.1
+      lookup addr 192.0.2.1 443
+      lookup addr fe80::1%eth0 --name-required
+    Exit status: 0 named, 2 no name (with --name-required), 75 temporary
+    failure, 64 malformed address or port.
+    """
+    from .hostcmds import show_address
+
+    opts = _options(ctx)
+    return show_address(opts.resolver(), address, port, numeric_host=numeric_host, numeric_serv=numeric_serv,
+                        name_required=name_required, no_fqdn=no_fqdn, dgram=dgram, explain=explain,
+                        as_json=opts.json)
+
+
+# -- configuration --------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    files: Optional[list[str]] = typer.Argument(None, metavar="[FILE]...", help="Files to check (default: every file lookup reads)."),
+) -> int:
+    """Lint configuration files: what glibc skips or reads differently than it looks.
+
+    \b
+    Each finding is printed as FILE:LINE: reason. A FILE is parsed by
+    its name (hosts, services, protocols, networks, rpc, nsswitch.conf,
+    resolv.conf, gai.conf, host.conf; a suffix such as hosts.new counts).
+      lookup check
+      lookup check /etc/hosts ./services.new
+      lookup --etc ./chroot/etc check
+    Exit status: 0 clean, 1 findings, 66 a FILE cannot be read.
+    """
+    from .check import run_check
+
+    opts = _options(ctx)
+    return run_check(opts.resolver() if not files else None, files or [], opts.json, etc=opts.etc)

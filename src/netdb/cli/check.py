@@ -1,0 +1,125 @@
+"""``lookup check``: every diagnostic of every configuration file, as FILE:LINE: reason.
+
+JSON: ``{"files": [{"file": "/etc/hosts", "status": "ok", "diagnostics":
+[{"line": 7, "severity": "error", "reason": "..."}]}], "count": 1}``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import EXIT_NOINPUT, CliError
+from .output import emit_json, safe, write
+
+if TYPE_CHECKING:
+    from ..files.diagnostics import Diagnostic
+    from ..resolver import Resolver
+
+__all__ = ["FILE_KINDS", "diagnose", "run_check"]
+
+FILE_KINDS = ("hosts", "services", "protocols", "networks", "rpc", "nsswitch.conf", "resolv.conf", "gai.conf", "host.conf")
+
+
+def _parser(kind: str) -> Callable[[str, str], Any]:
+    if kind == "hosts":
+        from ..files.hosts import parse_hosts
+
+        return parse_hosts
+    if kind == "services":
+        from ..files.services import parse_services
+
+        return parse_services
+    if kind == "protocols":
+        from ..files.protocols import parse_protocols
+
+        return parse_protocols
+    if kind == "networks":
+        from ..files.networks import parse_networks
+
+        return parse_networks
+    if kind == "rpc":
+        from ..files.rpc import parse_rpc
+
+        return parse_rpc
+    if kind == "nsswitch.conf":
+        from ..files.nsswitch import parse_nsswitch
+
+        return parse_nsswitch
+    if kind == "resolv.conf":
+        from ..files.resolvconf import parse_resolv_conf
+
+        return lambda text, path: parse_resolv_conf(text, path, env={})
+    if kind == "gai.conf":
+        from ..files.gaiconf import parse_gai_conf
+
+        return parse_gai_conf
+    from ..files.hostconf import parse_host_conf
+
+    return lambda text, path: parse_host_conf(text, path, env={})
+
+
+def kind_of(path: str) -> str | None:
+    """Which parser reads a file, from its name (``hosts``, ``hosts.new``, ``my-services`` ...)."""
+    base = os.path.basename(path)
+    for kind in sorted(FILE_KINDS, key=len, reverse=True):
+        stem = kind.removesuffix(".conf")
+        if base == kind or base.startswith(kind + ".") or base.endswith(("-" + kind, "_" + kind, "." + kind)) \
+                or (kind.endswith(".conf") and base.startswith(stem)):
+            return kind
+    return None
+
+
+def diagnose(path: str, kind: str) -> list[Diagnostic]:
+    """Read one file and return its parser's diagnostics (OSError when it cannot be read)."""
+    from ..files._text import decode
+
+    with open(path, "rb") as fh:
+        text = decode(fh.read())
+    result = _parser(kind)(text, path)
+    diags = getattr(result, "diagnostics", ())
+    error = getattr(result, "error", None)
+    out = list(diags)
+    if error is not None and error not in out:
+        out.insert(0, error)
+    return sorted(out, key=lambda d: d.line)
+
+
+def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str | None = None) -> int:
+    """Print the diagnostics of ``files`` (or of every file the Resolver reads); 1 when there are any."""
+    targets: list[tuple[str, str, bool]] = []
+    if files:
+        for f in files:
+            kind = kind_of(f)
+            if kind is None:
+                raise CliError(f"{f}: cannot tell which file this is; name it like hosts, services, nsswitch.conf ...", EXIT_NOINPUT)
+            targets.append((f, kind, True))
+    else:
+        assert r is not None
+        for kind in FILE_KINDS:
+            targets.append((r.path(kind), kind, False))
+    report = []
+    total = 0
+    for path, kind, explicit in targets:
+        try:
+            diags = diagnose(path, kind)
+            status = "ok"
+        except FileNotFoundError:
+            if explicit:
+                raise CliError(f"{path}: no such file", EXIT_NOINPUT) from None
+            diags, status = [], "missing"
+        except OSError as exc:
+            if explicit:
+                raise CliError(f"{path}: {exc.strerror or exc}", EXIT_NOINPUT) from None
+            diags, status = [], f"unreadable: {exc.strerror or exc}"
+        total += len(diags)
+        report.append({"file": path, "kind": kind, "status": status,
+                       "diagnostics": [{"line": d.line, "severity": d.severity, "reason": d.reason} for d in diags]})
+        if not as_json:
+            for d in diags:
+                prefix = "warning: " if d.severity == "warning" else ""
+                write(safe(f"{d.path}:{d.line}: {prefix}{d.reason}"))
+    if as_json:
+        emit_json({"files": report, "count": total})
+    return 1 if total else 0

@@ -1,0 +1,284 @@
+"""``lookup host`` and ``lookup addr``: getaddrinfo and getnameinfo, shown and explained.
+
+Names are passed to the resolver as the bytes of the command line, as a C
+program such as ``ping`` or ``curl`` passes them (no IDNA conversion unless
+``--flag idn``).
+
+JSON (one object per name, one per line)::
+
+    {"name": "localhost", "canonical_name": "localhost", "error": null,
+     "addresses": [{"address": "::1", "family": "inet6", "scope_id": 0,
+                    "source": "/etc/hosts line 3",
+                    "results": [{"type": "stream", "proto": 6, "port": 0}, ...]}],
+     "explain": {...}}            # with --explain: "steps" and "order"
+
+``lookup addr``::
+
+    {"address": "127.0.0.1", "port": null, "host": "localhost", "service": null,
+     "host_source": "/etc/hosts line 1", "error": null}
+
+An error is ``{"code": -2, "name": "EAI_NONAME", "message": "Name or service not known"}``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import EXIT_TEMPFAIL, EXIT_USAGE, CliError
+from .output import emit_json, is_terminal, safe, table, write
+
+if TYPE_CHECKING:
+    from ..gai import GaiAnswer
+    from ..resolver import Resolver
+    from ..switch import Step
+
+__all__ = ["error_document", "parse_family", "show_address", "show_hosts"]
+
+EXIT_NOT_FOUND = 2
+
+_FAMILIES = {"any": 0, "0": 0, "unspec": 0, "4": socket.AF_INET, "inet": socket.AF_INET, "ipv4": socket.AF_INET,
+             "6": socket.AF_INET6, "inet6": socket.AF_INET6, "ipv6": socket.AF_INET6}
+_SOCKTYPES = {"stream": 1, "dgram": 2, "raw": 3, "rdm": 4, "seqpacket": 5, "dccp": 6}
+_TYPE_NAMES = {v: k for k, v in _SOCKTYPES.items()}
+_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132, "dccp": 33, "udplite": 136, "icmp": 1, "ipv6-icmp": 58}
+_FLAGS = {"passive": 0x1, "canonname": 0x2, "numerichost": 0x4, "v4mapped": 0x8, "all": 0x10,
+          "addrconfig": 0x20, "idn": 0x40, "canonidn": 0x80, "numericserv": 0x400}
+_EAI_NAMES = {-1: "EAI_BADFLAGS", -2: "EAI_NONAME", -3: "EAI_AGAIN", -4: "EAI_FAIL", -5: "EAI_NODATA",
+              -6: "EAI_FAMILY", -7: "EAI_SOCKTYPE", -8: "EAI_SERVICE", -9: "EAI_ADDRFAMILY",
+              -10: "EAI_MEMORY", -11: "EAI_SYSTEM", -12: "EAI_OVERFLOW", -105: "EAI_IDN_ENCODE"}
+
+
+def parse_family(text: str) -> int:
+    """``--family``: 4, 6 or any."""
+    try:
+        return _FAMILIES[text.lower()]
+    except KeyError:
+        raise CliError(f"--family must be 4, 6 or any, not {text!r}", EXIT_USAGE) from None
+
+
+def _number_or_name(text: str | None, names: dict[str, int], option: str) -> int:
+    if text is None:
+        return 0
+    low = text.lower()
+    if low in names:
+        return names[low]
+    if low.isascii() and low.isdigit() and int(low) < 2**31:
+        return int(low)
+    raise CliError(f"{option} must be one of {', '.join(names)} or a number, not {text!r}", EXIT_USAGE)
+
+
+def _flag_bits(flags: Sequence[str]) -> int:
+    bits = 0
+    for f in flags:
+        for part in f.split(","):
+            key = part.strip().lower().removeprefix("ai_")
+            if key not in _FLAGS:
+                raise CliError(f"unknown --flag {part!r} (known: {', '.join(_FLAGS)})", EXIT_USAGE)
+            bits |= _FLAGS[key]
+    return bits
+
+
+def error_document(exc: BaseException) -> dict[str, Any]:
+    """A resolver error as JSON: code, symbolic name, message."""
+    from ..errors import gaierror
+
+    if isinstance(exc, gaierror):
+        return {"code": exc.code, "name": _EAI_NAMES.get(exc.code, "EAI_?"), "message": str(exc.args[1])}
+    if isinstance(exc, OSError):
+        return {"code": -11, "name": "EAI_SYSTEM", "message": exc.strerror or str(exc), "errno": exc.errno}
+    return {"code": None, "name": type(exc).__name__, "message": str(exc)}
+
+
+def _exit_for(exc: BaseException) -> int:
+    doc = error_document(exc)
+    return EXIT_TEMPFAIL if doc["code"] == -3 else EXIT_NOT_FOUND
+
+
+def _family_name(family: int) -> str:
+    return "inet6" if family == socket.AF_INET6 else "inet"
+
+
+def _addresses(answer: GaiAnswer) -> list[dict[str, Any]]:
+    """Group the results by address, keeping the order programs see."""
+    out: list[dict[str, Any]] = []
+    for e in answer.entries:
+        text = socket.inet_ntop(e.family, e.packed)
+        if not out or out[-1]["_key"] != (e.family, e.packed, e.scope_id, e.origin):
+            out.append({"_key": (e.family, e.packed, e.scope_id, e.origin), "address": text,
+                        "family": _family_name(e.family), "scope_id": e.scope_id, "source": e.origin, "results": []})
+        out[-1]["results"].append({"type": _TYPE_NAMES.get(e.socktype, str(e.socktype)), "proto": e.protocol,
+                                   "port": e.port})
+    for item in out:
+        del item["_key"]
+    return out
+
+
+def _aliases(r: Resolver, name: bytes, family: int) -> list[str]:
+    """The aliases a hostent lookup gives (IPv6 first, as getent hosts does)."""
+    from ..drive import run_sync
+    from ..hostnss import HostQuery
+    from ..switch import SUCCESS
+
+    text = name.decode("utf-8", "surrogateescape")
+    query = HostQuery(r)
+    for fam in (socket.AF_INET6, socket.AF_INET) if family == 0 else (family,):
+        try:
+            res = run_sync(query.gethostbyname2(text, fam), r.perform_io)
+        except Exception:
+            return []
+        if res.status == SUCCESS:
+            return list(res.value[0].aliases)
+    return []
+
+
+def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str | None, service: str | None,
+               protocol: str | None, flags: Sequence[str], explain: bool, as_json: bool) -> int:
+    """getaddrinfo for each name, printed for a terminal, a pipe or JSON."""
+    fam = parse_family(family)
+    stype = _number_or_name(socktype, _SOCKTYPES, "--type")
+    proto = _number_or_name(protocol, _PROTOCOLS, "--proto")
+    bits = _flag_bits(flags)
+    status = 0
+    terminal = is_terminal()
+    for name in names:
+        raw = os.fsencode(name)
+        trace: list[Step] | None = [] if explain else None
+        try:
+            answer = r.resolve(raw, service, fam, stype, proto, bits, trace=trace, explain=explain)
+        except (OSError, UnicodeError) as exc:
+            code = _exit_for(exc)
+            status = max(status, code)
+            if as_json:
+                emit_json({"name": name, "canonical_name": None, "addresses": [], "error": error_document(exc),
+                           **({"explain": _explain_doc(trace, None)} if explain else {})})
+            else:
+                err = error_document(exc)
+                sys.stderr.write(f"lookup: {safe(name)}: {safe(err['message'])} ({err['name']})\n")
+                if explain:
+                    _print_explain(trace, None)
+            continue
+        addresses = _addresses(answer)
+        if as_json:
+            doc: dict[str, Any] = {"name": name, "canonical_name": answer.canonname, "addresses": addresses,
+                                   "error": None}
+            if explain:
+                doc["explain"] = _explain_doc(trace, answer)
+            emit_json(doc)
+        elif terminal:
+            aliases = _aliases(r, raw, fam)
+            canon = answer.canonname or _canonical(r, raw, fam)
+            write(f"{safe(name)}" + (f"  (canonical name {safe(canon)})" if canon and canon != name else ""))
+            if aliases:
+                write("aliases: " + " ".join(safe(a) for a in aliases))
+            write(table(["address", "family", "results", "from"],
+                        [[_with_scope(a), "IPv6" if a["family"] == "inet6" else "IPv4",
+                          " ".join(f"{x['type']}/{x['proto']}" + (f":{x['port']}" if x["port"] else "") for x in a["results"]),
+                          a["source"]] for a in addresses]))
+            if explain:
+                _print_explain(trace, answer)
+        else:
+            seen: set[str] = set()
+            for a in addresses:
+                text = _with_scope(a)
+                if text in seen:
+                    continue
+                seen.add(text)
+                write(safe(text) if len(names) == 1 else f"{safe(name)} {safe(text)}")
+            if explain:
+                _print_explain(trace, answer)
+    return status
+
+
+def _with_scope(a: dict[str, Any]) -> str:
+    text: str = a["address"]
+    return text + (f"%{a['scope_id']}" if a["scope_id"] else "")
+
+
+def _canonical(r: Resolver, raw: bytes, fam: int) -> str | None:
+    try:
+        return r.resolve(raw, None, fam, 1, 0, _FLAGS["canonname"]).canonname
+    except (OSError, UnicodeError):
+        return None
+
+
+def _explain_doc(trace: list[Step] | None, answer: GaiAnswer | None) -> dict[str, Any]:
+    steps = [{"source": s.source, "status": s.status, "action": s.action, "seconds": round(s.seconds, 6),
+              "detail": s.detail} for s in (trace or [])]
+    order = list(answer.sort_reasons or []) if answer is not None else []
+    return {"steps": steps, "order": order}
+
+
+def _print_explain(trace: list[Step] | None, answer: GaiAnswer | None) -> None:
+    doc = _explain_doc(trace, answer)
+    write("how:")
+    if not doc["steps"]:
+        write("  no source was asked (numeric address, or the name needed no lookup)")
+    for n, s in enumerate(doc["steps"], 1):
+        write(f"  {n}. {s['source']:<10} {s['status']:<8} -> {s['action']:<8} {safe(s['detail'])} "
+              f"({s['seconds'] * 1000:.2f} ms)")
+    if answer is not None and len(answer.addresses) > 1:
+        write("order (RFC 6724 as glibc applies it, with gai.conf):")
+        for reason in doc["order"]:
+            write(f"  {safe(reason)}")
+
+
+def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: bool, numeric_serv: bool,
+                 name_required: bool, no_fqdn: bool, dgram: bool, explain: bool, as_json: bool) -> int:
+    """getnameinfo for one address (and port)."""
+    from .. import inet
+    from ..drive import run_sync
+    from ..gni import NI_DGRAM, NI_NAMEREQD, NI_NOFQDN, NI_NUMERICHOST, NI_NUMERICSERV, gni_core
+    from ..hostnss import HostQuery
+
+    text, sep, scope = address.partition("%")
+    packed = inet.inet_aton_exact(text) if ":" not in text else inet.inet_pton6(text)
+    if packed is None or (sep and len(packed) == 4):
+        raise CliError(f"{address!r} is not a numeric IPv4 or IPv6 address", EXIT_USAGE)
+    scope_id = 0
+    if sep:
+        parsed = inet.parse_scope(packed, scope)
+        if parsed is None:
+            raise CliError(f"unknown scope {scope!r} in {address!r}", EXIT_USAGE)
+        scope_id = parsed
+    port_number = 0
+    if port is not None:
+        if not (port.isascii() and port.isdigit()) or int(port) > 65535:
+            raise CliError(f"port {port!r} is not a number from 0 to 65535", EXIT_USAGE)
+        port_number = int(port)
+    flags = ((NI_NUMERICHOST if numeric_host else 0) | (NI_NUMERICSERV if numeric_serv or port is None else 0)
+             | (NI_NAMEREQD if name_required else 0) | (NI_NOFQDN if no_fqdn else 0) | (NI_DGRAM if dgram else 0))
+    trace: list[Step] | None = [] if explain else None
+    query = HostQuery(r, trace)
+    try:
+        gni = run_sync(gni_core(query, packed, port_number, scope_id, flags), r.perform_io)
+    except OSError as exc:
+        if as_json:
+            emit_json({"address": address, "port": port_number if port is not None else None, "host": None,
+                       "service": None, "host_source": None, "error": error_document(exc)})
+        else:
+            err = error_document(exc)
+            sys.stderr.write(f"lookup: {safe(address)}: {safe(err['message'])} ({err['name']})\n")
+        if explain and not as_json:
+            _print_explain(trace, None)
+        return _exit_for(exc)
+    if as_json:
+        doc: dict[str, Any] = {"address": address, "port": port_number if port is not None else None,
+                               "host": gni.host, "service": gni.service if port is not None else None,
+                               "host_source": gni.host_origin, "error": None}
+        if explain:
+            doc["explain"] = _explain_doc(trace, None)
+        emit_json(doc)
+        return 0
+    if is_terminal():
+        write(f"host     {safe(gni.host)}   ({safe(gni.host_origin)})")
+        if port is not None:
+            write(f"service  {safe(gni.service)}   ({safe(gni.service_origin)})")
+    else:
+        write(safe(gni.host) if port is None else f"{safe(gni.host)} {safe(gni.service)}")
+    if explain:
+        _print_explain(trace, None)
+    return 0
