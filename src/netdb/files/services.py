@@ -36,10 +36,13 @@ def parse_services(text: str, path: str = "/etc/services") -> Parsed[servent]:
         after = field[end:]
         if after.startswith("/"):
             proto = after.lstrip("/")
-        elif after or len(fields) > 2 or not content.endswith(field):
+        elif after:
+            diags.append(Diagnostic(path, lineno, f"port {field!r} has {after[0]!r} after the number {field[:end]!r}; glibc ignores this line"))
+            continue
+        elif len(fields) > 2 or not content.endswith(field):
             # Without a slash, the port must end the line: glibc refuses even
             # trailing spaces (or the \r of a CRLF line) after it.
-            diags.append(Diagnostic(path, lineno, f"port {field[:end]!r} must be followed directly by /protocol; glibc ignores this line"))
+            diags.append(Diagnostic(path, lineno, f"port {field!r} must be followed directly by /protocol; glibc ignores this line"))
             continue
         else:
             proto = ""
