@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import glibc_ns
 
 from netdb import Resolver
+from support import glibc_ns
 
 ROOT = Path(__file__).resolve().parents[2]
 
