@@ -16,6 +16,7 @@ make your own ``Resolver(etc=...)`` to read another tree.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -36,7 +37,13 @@ __all__ = [
     "endrpcent",
     "endservent",
     "gaierror",
+    "getaddrinfo",
+    "gethostbyaddr",
+    "gethostbyname",
+    "gethostbyname2",
+    "gethostbyname_ex",
     "gethostent",
+    "getnameinfo",
     "getnetbyaddr",
     "getnetbyname",
     "getnetent",
@@ -109,40 +116,273 @@ def set_default_resolver(resolver: Resolver | None) -> None:
     _default = resolver
 
 
-def _delegate(name: str, doc: str) -> Any:
-    def call(*args: Any, **kwargs: Any) -> Any:
-        return getattr(default_resolver(), name)(*args, **kwargs)
+def getaddrinfo(host: str | bytes | None, port: str | bytes | int | None, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0) -> list[tuple[Any, ...]]:
+    """Resolve a host and port like ``socket.getaddrinfo``, with glibc's semantics.
 
-    call.__name__ = call.__qualname__ = name
-    call.__doc__ = doc + "\n\nSee :class:`Resolver` (this function uses the default one)."
-    return call
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getaddrinfo(host, port, family, type, proto, flags)
 
 
-getservbyname = _delegate("getservbyname", "The port of a service, like socket.getservbyname.")
-getservbyport = _delegate("getservbyport", "The name of the service on a port, like socket.getservbyport.")
-getprotobyname = _delegate("getprotobyname", "The number of a protocol, like socket.getprotobyname.")
-getprotobynumber = _delegate("getprotobynumber", "The protocols entry for a number (C getprotobynumber).")
-getnetbyname = _delegate("getnetbyname", "The networks entry for a name (C getnetbyname).")
-getnetbyaddr = _delegate("getnetbyaddr", "The networks entry for a host-order network number (C getnetbyaddr).")
-getrpcbyname = _delegate("getrpcbyname", "The rpc entry for a name (C getrpcbyname).")
-getrpcbynumber = _delegate("getrpcbynumber", "The rpc entry for a program number (C getrpcbynumber).")
-services = _delegate("services", "Every services entry, in file order.")
-protocols = _delegate("protocols", "Every protocols entry, in file order.")
-networks = _delegate("networks", "Every networks entry, in file order.")
-rpcs = _delegate("rpcs", "Every rpc entry, in file order.")
-hosts = _delegate("hosts", "Every hosts-file line as gethostent returns it.")
-setservent = _delegate("setservent", "Start (or restart) this thread's enumeration of the services database.")
-getservent = _delegate("getservent", "The next entry of this thread's enumeration of the services database.")
-endservent = _delegate("endservent", "End this thread's enumeration of the services database.")
-setprotoent = _delegate("setprotoent", "Start (or restart) this thread's enumeration of the protocols database.")
-getprotoent = _delegate("getprotoent", "The next entry of this thread's enumeration of the protocols database.")
-endprotoent = _delegate("endprotoent", "End this thread's enumeration of the protocols database.")
-setnetent = _delegate("setnetent", "Start (or restart) this thread's enumeration of the networks database.")
-getnetent = _delegate("getnetent", "The next entry of this thread's enumeration of the networks database.")
-endnetent = _delegate("endnetent", "End this thread's enumeration of the networks database.")
-setrpcent = _delegate("setrpcent", "Start (or restart) this thread's enumeration of the rpc database.")
-getrpcent = _delegate("getrpcent", "The next entry of this thread's enumeration of the rpc database.")
-endrpcent = _delegate("endrpcent", "End this thread's enumeration of the rpc database.")
-sethostent = _delegate("sethostent", "Start (or restart) this thread's enumeration of the hosts database.")
-gethostent = _delegate("gethostent", "The next entry of this thread's enumeration of the hosts database.")
-endhostent = _delegate("endhostent", "End this thread's enumeration of the hosts database.")
+def getnameinfo(sockaddr: tuple[Any, ...], flags: int) -> tuple[str, str]:
+    """The host and service names of a socket address, like ``socket.getnameinfo``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getnameinfo(sockaddr, flags)
+
+
+def gethostbyname(hostname: str | bytes) -> str:
+    """The first IPv4 address of a host, like ``socket.gethostbyname``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().gethostbyname(hostname)
+
+
+def gethostbyname_ex(hostname: str | bytes) -> tuple[str, list[str], list[str]]:
+    """``(name, aliases, IPv4 addresses)``, like ``socket.gethostbyname_ex``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().gethostbyname_ex(hostname)
+
+
+def gethostbyname2(hostname: str | bytes, family: int) -> tuple[str, list[str], list[str]]:
+    """C ``gethostbyname2`` for AF_INET or AF_INET6, shaped like ``gethostbyname_ex``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().gethostbyname2(hostname, family)
+
+
+def gethostbyaddr(ip_address: str | bytes) -> tuple[str, list[str], list[str]]:
+    """``(name, aliases, addresses)`` for an address, like ``socket.gethostbyaddr``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().gethostbyaddr(ip_address)
+
+
+def getservbyname(servicename: str, protocolname: str | None = None) -> int:
+    """The port of a service, like ``socket.getservbyname``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getservbyname(servicename, protocolname)
+
+
+def getservbyport(port: int, protocolname: str | None = None) -> str:
+    """The name of the service on a port, like ``socket.getservbyport``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getservbyport(port, protocolname)
+
+
+def getprotobyname(protocolname: str) -> int:
+    """The number of a protocol, like ``socket.getprotobyname``.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getprotobyname(protocolname)
+
+
+def getprotobynumber(number: int) -> protoent:
+    """The protocols entry for a number (C ``getprotobynumber``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getprotobynumber(number)
+
+
+def getnetbyname(name: str) -> netent:
+    """The networks entry for a name or alias (C ``getnetbyname``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getnetbyname(name)
+
+
+def getnetbyaddr(net: int, type: int = 2) -> netent:
+    """The networks entry for a host-order network number (C ``getnetbyaddr``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getnetbyaddr(net, type)
+
+
+def getrpcbyname(name: str) -> rpcent:
+    """The rpc entry for a name or alias (C ``getrpcbyname``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getrpcbyname(name)
+
+
+def getrpcbynumber(number: int) -> rpcent:
+    """The rpc entry for a program number (C ``getrpcbynumber``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getrpcbynumber(number)
+
+
+def services() -> Iterator[servent]:
+    """Every services entry, in file order (``getent services``).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().services()
+
+
+def protocols() -> Iterator[protoent]:
+    """Every protocols entry, in file order.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().protocols()
+
+
+def networks() -> Iterator[netent]:
+    """Every networks entry, in file order.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().networks()
+
+
+def rpcs() -> Iterator[rpcent]:
+    """Every rpc entry, in file order.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().rpcs()
+
+
+def hosts() -> Iterator[hostent]:
+    """Every hosts-file line as ``gethostent`` returns it (IPv4 form).
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().hosts()
+
+
+def setservent(stayopen: bool = False) -> None:
+    """Start (or restart) this thread's enumeration of the services database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().setservent(stayopen)
+
+
+def getservent() -> servent | None:
+    """The next services entry of this thread's enumeration, or None at the end.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getservent()
+
+
+def endservent() -> None:
+    """End this thread's enumeration of the services database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().endservent()
+
+
+def setprotoent(stayopen: bool = False) -> None:
+    """Start (or restart) this thread's enumeration of the protocols database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().setprotoent(stayopen)
+
+
+def getprotoent() -> protoent | None:
+    """The next protocols entry of this thread's enumeration, or None at the end.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getprotoent()
+
+
+def endprotoent() -> None:
+    """End this thread's enumeration of the protocols database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().endprotoent()
+
+
+def setnetent(stayopen: bool = False) -> None:
+    """Start (or restart) this thread's enumeration of the networks database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().setnetent(stayopen)
+
+
+def getnetent() -> netent | None:
+    """The next networks entry of this thread's enumeration, or None at the end.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getnetent()
+
+
+def endnetent() -> None:
+    """End this thread's enumeration of the networks database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().endnetent()
+
+
+def setrpcent(stayopen: bool = False) -> None:
+    """Start (or restart) this thread's enumeration of the rpc database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().setrpcent(stayopen)
+
+
+def getrpcent() -> rpcent | None:
+    """The next rpc entry of this thread's enumeration, or None at the end.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().getrpcent()
+
+
+def endrpcent() -> None:
+    """End this thread's enumeration of the rpc database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().endrpcent()
+
+
+def sethostent(stayopen: bool = False) -> None:
+    """Start (or restart) this thread's enumeration of the hosts database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().sethostent(stayopen)
+
+
+def gethostent() -> hostent | None:
+    """The next hosts entry of this thread's enumeration, or None at the end.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().gethostent()
+
+
+def endhostent() -> None:
+    """End this thread's enumeration of the hosts database.
+
+    Uses the default Resolver (see :func:`default_resolver`).
+    """
+    return default_resolver().endhostent()
