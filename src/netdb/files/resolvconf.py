@@ -46,13 +46,13 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
 from ..inet import inet_aton_exact, inet_ntop, inet_pton6, parse_scope
-from ._text import C_SPACE, c_int, encode_raw
+from ._text import C_SPACE, c_int, c_split, encode_raw
 from .diagnostics import Diagnostic
 from .origin import DEFAULT, Origin
 
@@ -208,51 +208,65 @@ def _c_atoi(s: str) -> int:
 
 
 def _set_options(text: str, origin: Origin, st: _State, diags: list[Diagnostic], path: str, lineno: int) -> None:
-    """glibc's ``res_setoptions``: words separated by spaces and tabs, compared by prefix."""
+    """glibc's ``res_setoptions``: words separated by spaces and tabs, compared by prefix.
+
+    A number is read with ``atoi`` from right after the colon, so it may reach
+    past the word: ``ndots: 3`` sets ndots to 3 (and ``3`` is then an unknown word).
+    """
     where = "RES_OPTIONS" if origin.kind == "env" else path
 
     def warn(reason: str) -> None:
         diags.append(Diagnostic(where, lineno, reason, "warning"))
 
-    for word in _TABSPACE.split(text):
-        if not word:
-            continue
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t":
+            i += 1
+        end = i
+        while end < n and text[end] not in " \t":
+            end += 1
+        word = text[i:end]
         shown = word.rstrip(C_SPACE)
-        for key, cap in (("ndots:", RES_MAXNDOTS), ("timeout:", RES_MAXRETRANS), ("attempts:", RES_MAXRETRY)):
-            if word.startswith(key):
-                raw = word[len(key):]
-                value = _c_atoi(raw)
-                name = key[:-1]
-                if value > cap:
-                    warn(f"{shown!r}: glibc caps {name} at {cap}")
-                    value = cap
-                elif not re.fullmatch(r"[+-]?[0-9]+", raw.rstrip(C_SPACE)):
-                    warn(f"{shown!r}: glibc reads {name} as {value} (atoi)")
-                if name == "ndots":
-                    if value < 0:
-                        warn(f"{shown!r}: glibc keeps ndots in 4 bits, so it becomes {value & 0xF}")
-                    st.ndots = value & 0xF
-                elif name == "timeout":
-                    if value <= 0:
-                        warn(f"{shown!r}: every try then waits 1 second")
-                    st.timeout = value
-                else:
-                    if value <= 0:
-                        warn(f"{shown!r}: glibc then sends no DNS query at all (every DNS lookup fails at once)")
-                    st.attempts = value
-                st.origins[name] = origin
-                break
-        else:
-            for prefix, field in _FLAG_OPTIONS:
-                if word.startswith(prefix):
-                    st.flags[field] = True
-                    st.origins[field] = origin
-                    if shown != prefix:
-                        warn(f"option {shown!r} is read as {prefix!r} (glibc compares only the beginning)")
-                    break
+        if word:
+            _option(text, i, word, shown, origin, st, warn)
+        i = end
+
+
+def _option(text: str, i: int, word: str, shown: str, origin: Origin, st: _State, warn: Callable[[str], None]) -> None:
+    for key, cap in (("ndots:", RES_MAXNDOTS), ("timeout:", RES_MAXRETRANS), ("attempts:", RES_MAXRETRY)):
+        if word.startswith(key):
+            raw = text[i + len(key):]
+            value = _c_atoi(raw)
+            name = key[:-1]
+            if value > cap:
+                warn(f"{shown!r}: glibc caps {name} at {cap}")
+                value = cap
+            elif not re.fullmatch(r"[+-]?[0-9]+", word[len(key):].rstrip(C_SPACE)):
+                warn(f"{shown!r}: glibc reads {name} as {value} (atoi)")
+            if name == "ndots":
+                if value < 0:
+                    warn(f"{shown!r}: glibc keeps ndots in 4 bits, so it becomes {value & 0xF}")
+                st.ndots = value & 0xF
+            elif name == "timeout":
+                if value <= 0:
+                    warn(f"{shown!r}: every try then waits 1 second")
+                st.timeout = value
             else:
-                reason = _RETIRED.get(shown, f"unknown option {shown!r}")
-                warn(f"{reason}; glibc ignores it")
+                if value <= 0:
+                    warn(f"{shown!r}: glibc then sends no DNS query at all (every DNS lookup fails at once)")
+                st.attempts = value
+            st.origins[name] = origin
+            return
+    for prefix, field in _FLAG_OPTIONS:
+        if word.startswith(prefix):
+            st.flags[field] = True
+            st.origins[field] = origin
+            if shown != prefix:
+                warn(f"option {shown!r} is read as {prefix!r} (glibc compares only the beginning)")
+            return
+    if shown:
+        reason = _RETIRED.get(shown, f"unknown option {shown!r}")
+        warn(f"{reason}; glibc ignores it")
 
 
 def _localdomain(value: str) -> list[str]:
@@ -459,9 +473,10 @@ def _keyword(line: str) -> str | None:
 
 
 def _unknown_line(line: str, path: str, lineno: int, diags: list[Diagnostic]) -> None:
-    word = line.strip(C_SPACE).split(None, 1)[0] if line.strip(C_SPACE) else ""
-    if not word:
+    words = c_split(line)
+    if not words:
         return
+    word = words[0]
     if line[0] in C_SPACE and _keyword(line.lstrip(C_SPACE)) is not None:
         reason = f"{word!r} is indented: glibc recognises keywords only at the start of a line and ignores this line"
     elif word in _KEYWORDS:
