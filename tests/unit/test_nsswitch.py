@@ -102,6 +102,10 @@ def test_last_line_without_newline_is_ignored(text: str) -> None:
     assert any("does not end with a newline" in w for w in warnings(conf))
 
 
+def test_unterminated_comment_is_not_reported() -> None:
+    assert parse_nsswitch("hosts: files\n# the end").diagnostics == ()
+
+
 def test_unterminated_last_line_after_hosts_line() -> None:
     conf = parse_nsswitch("hosts: files\nservices: files [X=y]")
     assert names(conf) == ["files"]

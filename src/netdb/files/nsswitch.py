@@ -369,7 +369,8 @@ def parse_nsswitch(
             diags.append(Diagnostic(path, prev, f"{name!r} is configured again on line {lineno}; glibc uses the last line only", "warning"))
         databases[name] = DatabaseLine(name, sources, lineno, line.rstrip(C_SPACE), ignored)
         _check_line(path, lineno, name, sources, ignored, modules, diags)
-    if tail.split("\0", 1)[0].strip(C_SPACE):
+    last = tail.split("\0", 1)[0].strip(C_SPACE)
+    if last and not last.startswith("#"):
         diags.append(Diagnostic(
             path, len(lines) + 1,
             "the last line does not end with a newline; glibc ignores it entirely", "warning"))
@@ -402,10 +403,11 @@ def _check_line(
             f"{hashes[0].name!r} is not a comment here: glibc reads it and every word after it as "
             "source names (comments must start a line)", "warning"))
     for s in sources:
-        if any(act == "merge" for _, act in s.actions) and name not in ("group", "initgroups"):
+        if any(act == "merge" for _, act in s.actions) and name != "group":
             diags.append(Diagnostic(
-                path, lineno, f"'merge' in {s.text!r}: glibc 2.36 merges only group entries; for {name} it acts like 'return'",
-                "warning"))
+                path, lineno,
+                f"'merge' in {s.text!r}: glibc 2.36 merges only group entries; for {name} the lookup goes on "
+                "to the next source and the outcome differs between functions", "warning"))
         if modules is not None and s.name not in modules and not s.name.startswith("#"):
             diags.append(Diagnostic(
                 path, lineno, f"source {s.name!r} cannot be loaded here (no libnss_{s.name}.so.2); glibc skips it (UNAVAIL)",

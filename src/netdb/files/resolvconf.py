@@ -57,6 +57,7 @@ from .diagnostics import Diagnostic
 from .origin import DEFAULT, Origin
 
 __all__ = [
+    "FLAGS",
     "MAXNS",
     "NameServer",
     "ResolvConf",
@@ -69,8 +70,11 @@ MAXNS = 3
 """How many name servers glibc uses."""
 
 RES_MAXNDOTS = 15
+"""The largest ndots glibc keeps."""
 RES_MAXRETRANS = 30
+"""The largest timeout (seconds) glibc keeps."""
 RES_MAXRETRY = 5
+"""The largest attempts glibc keeps."""
 _MAXDNSRCH = 6
 _DEFDNAME_SIZE = 256
 _DNSRCH_BYTES = 8 * (_MAXDNSRCH + 1)
@@ -91,6 +95,7 @@ _FLAG_OPTIONS = (
     ("no-aaaa", "no_aaaa"),
 )
 FLAGS = tuple(dict.fromkeys(f for _, f in _FLAG_OPTIONS))
+"""The boolean ``ResolvConf`` fields set by ``options`` words (``rotate``, ``edns0`` ...)."""
 _RETIRED = {"inet6": "inet6 is no longer recognised by glibc 2.36", "debug": "debug is no longer recognised by glibc 2.36"}
 _TABSPACE = re.compile("[ \t]+")
 
