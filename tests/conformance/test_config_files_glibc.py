@@ -152,6 +152,17 @@ def test_nsswitch_missing_file_means_defaults(glibc: object) -> None:
         "services http": (True, False), "networks nosuchnet": (False, True)}
 
 
+@pytest.mark.parametrize("text", ["passwd: bogus\ngroup: bogus\n", "passwd: files\n", "shadow: bogus\n",
+                                  "passwd: bogus\nshadow: files\n"])
+def test_nsswitch_shadow_inherits_passwd(glibc: object, text: str) -> None:
+    """Experiment: shadow and gshadow without a line use the passwd and group lines (the machine's own files)."""
+    conf = parse_nsswitch(text)
+    res = glibc_ns.run({"nsswitch.conf": text}, ["sh", "-c", "for db in shadow gshadow passwd; do "
+                                                 "getent $db root >/dev/null; echo $?; done"])
+    found = [rc == "0" for rc in res.stdout.decode().split()]
+    assert found == [[s.name for s in conf.sources_for(db)] == ["files"] for db in ("shadow", "gshadow", "passwd")]
+
+
 def test_nsswitch_default_hosts_consults_files_then_dns(glibc: object) -> None:
     """§7.1: hosts without a line is ``files dns`` (files answers first, DNS only when files has nothing)."""
     got = query_recorder.record(etc("nsswitch", nsswitch_conf="services: files\n"), [
