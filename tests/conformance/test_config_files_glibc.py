@@ -402,3 +402,16 @@ def test_host_conf_matches_glibc(glibc: object, text: str | None, env: Mapping[s
     for addr, (name, aliases) in hosts.items():
         assert got[addr] == [trim_name(name, conf), [trim_name(a, conf) for a in aliases]], addr
     assert res.stderr.decode("utf-8", "surrogateescape") == "".join(conf.messages)
+
+
+@pytest.mark.parametrize(("text", "env"), [("multi on\n", {}), ("multi on\nreorder on\n", {}),
+                                          ("multi on\n", {"RESOLV_REORDER": "on"}), ("multi on\nREORDER onx\n", {})])
+def test_host_conf_reorder_matches_glibc(glibc: object, text: str, env: dict[str, str]) -> None:
+    """Experiment: ``reorder`` swaps the first address on a local subnet (lo: 127/8) with the first address."""
+    conf = parse_host_conf(text, env=env)
+    hosts = "192.0.2.30 casey\n192.0.2.31 casey\n127.0.0.5 casey\n"
+    res = glibc_ns.run({"hosts": hosts, "host.conf": text, "nsswitch.conf": "hosts: files\n"},
+                       [sys.executable, "-c", "import socket; print(socket.gethostbyname_ex('casey')[2])"], env=env)
+    expected = ["127.0.0.5", "192.0.2.31", "192.0.2.30"] if conf.reorder else ["192.0.2.30", "192.0.2.31", "127.0.0.5"]
+    assert res.stdout.decode().strip() == repr(expected)
+    assert res.stderr.decode() == "".join(conf.messages)
