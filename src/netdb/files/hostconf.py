@@ -57,7 +57,8 @@ class HostConf:
     """The effective host.conf settings.
 
     ``multi``: use every matching /etc/hosts line, not only the first.
-    ``reorder``: move an address on a local subnet first (gethostbyname*).
+    ``reorder``: gethostbyname* swap the first IPv4 address that lies on a
+    directly connected subnet with the first address (checked against glibc).
     ``trim``: domains removed from the end of names in reverse results, in
     the order glibc tries them; ``trim_origins`` says where each came from.
     ``origins`` maps ``multi``, ``reorder`` and ``trim`` to where their
