@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import inet
 from .errors import HOST_NOT_FOUND, NO_RECOVERY
-from .files._text import ascii_lower
+from .files.hostconf import trim_name
 from .records import hostent
 from .sources import files as files_source
 from .switch import SUCCESS, UNAVAIL, Answer, Step, walk
@@ -126,20 +126,12 @@ class HostQuery:
         if packed == bytes(16):
             return NssResult("NOTFOUND", None, HOST_NOT_FOUND, errno_mod.ENOENT, "")
         res = yield from self._walk(lambda source: self.ask_byaddr(source, packed))
-        trim = self.resolver.host_conf().trim
-        if res.status == SUCCESS and trim:
+        conf = self.resolver.host_conf()
+        if res.status == SUCCESS and conf.trim:
             h = res.value[0]
-            h = h._replace(name=trim_name(h.name, trim), aliases=tuple(trim_name(a, trim) for a in h.aliases))
+            h = h._replace(name=trim_name(h.name, conf), aliases=tuple(trim_name(a, conf) for a in h.aliases))
             res = res._replace(value=(h, *res.value[1:]))
         return res
-
-
-def trim_name(name: str, domains: tuple[str, ...]) -> str:
-    """host.conf ``trim``: remove the first listed domain that ends the name (ASCII case ignored)."""
-    for domain in domains:
-        if len(name) > len(domain) and ascii_lower(name).endswith(ascii_lower(domain)):
-            return name[: len(name) - len(domain)]
-    return name
 
 
 def digits_dots(name: str, family: int) -> NssResult | None:
