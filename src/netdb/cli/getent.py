@@ -151,13 +151,14 @@ def _protoent_by_name(r: Resolver, name: str) -> Any:
 
 def _enumerate(r: Resolver, database: str) -> int:
     db = "hosts" if database.startswith("ahosts") else database
-    formatter: Callable[[Any], bytes] = {
+    formatters: dict[str, Callable[[Any], bytes]] = {
         "services": fmt.format_services,
         "protocols": fmt.format_protocols,
         "networks": fmt.format_networks,
         "rpc": fmt.format_rpc,
         "hosts": fmt.format_hosts,
-    }[db]
+    }
+    formatter = formatters[db]
     from ..dbapi import enumerate_db
 
     _out(b"".join(formatter(e) for e in enumerate_db(r, db)))

@@ -71,7 +71,7 @@ def show_service(r: Resolver, key: str, proto: str | None, as_json: bool) -> int
     else:
         selected = _selected(r, "services", lambda t: t.index_by_port(port, proto))
         match = [k for k, e in enumerate(db.entries) if e.port == port and (proto is None or e.proto == proto)]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"name": db.entries[k].name, "aliases": list(db.entries[k].aliases), "port": db.entries[k].port,
          "proto": db.entries[k].proto, "line": db.lines[k], "selected": k == selected,
          "range": iana_range(db.entries[k].port)}
