@@ -326,3 +326,23 @@ def check(
 
     opts = _options(ctx)
     return run_check(opts.resolver() if not files else None, files or [], opts.json, etc=opts.etc)
+
+
+@app.command()
+def config(ctx: typer.Context) -> int:
+    """Show the effective configuration and where each value came from.
+
+    \b
+    The files read, the switch order per database (with sources this
+    machine cannot load marked), the nameservers, search list, ndots and
+    the other resolver options, host.conf, and the address-ordering policy
+    (gai.conf), each with its origin: FILE:LINE, an environment variable
+    (LOCALDOMAIN, RES_OPTIONS, RESOLV_MULTI ...), the host name, or glibc's
+    built-in default.
+      lookup config
+      lookup --etc ./chroot/etc --json config
+    """
+    from .config import show_config
+
+    opts = _options(ctx)
+    return show_config(opts.resolver(), opts.json)
