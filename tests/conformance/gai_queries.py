@@ -437,7 +437,10 @@ def nameinfo_calls(fixture_dir: str | Path, count: int = 1500) -> list[Call]:
 
 
 def hostent_calls(fixture_dir: str | Path) -> list[Call]:
-    """gethostby* calls for every name and address of the fixture, and the usual oddities (§3, §10)."""
+    """gethostby* calls for every name and address of the fixture, and the usual oddities (§3, §10).
+
+    Also one ``hosts`` call: the whole gethostent() enumeration (§3.5).
+    """
     fx = load(fixture_dir)
     pool = host_pool(fx)
     names: list[Host] = [*pool["name"], *pool["case"][:30], *pool["dot"][:30], *pool["bytes"],
@@ -464,4 +467,10 @@ def hostent_calls(fixture_dir: str | Path) -> list[Call]:
              *[n for n in pool["name"][:20]], "nosuch", b"127.0.0.1", "[::1]"]
     for a in _unique(addrs):
         calls.append(("gethostbyaddr", (a,), {}))
+    # In a fresh thread: Python reports glibc's per-thread h_errno for these (0 when fresh).
+    for a in ("192.0.2.99", "2001:db8::99", "::ffff:192.0.2.7"):
+        calls.append(("gethostbyaddr", (a,), {"_thread": True}))
+    for n in ("0x7f.1", "<broadcast>", "nosuch", "", "dual"):
+        calls.append(("gethostbyname_ex", (n,), {"_thread": True}))
+    calls.append(("hosts", (), {}))  # the gethostent() enumeration, in file order
     return calls

@@ -55,7 +55,7 @@ CASES = [pytest.param(f, n.name, id=f"{f}@{n.name}") for f in FIXTURE_NAMES for 
 
 GAI = ("getaddrinfo",)
 GNI = ("getnameinfo",)
-HOSTENT = ("gethostbyname", "gethostbyname_ex", "gethostbyaddr", "gethostbyname2")
+HOSTENT = ("gethostbyname", "gethostbyname_ex", "gethostbyaddr", "gethostbyname2", "hosts")
 
 
 @functools.cache
@@ -104,5 +104,5 @@ def test_getnameinfo(glibc: object, netdb_resolver: None, fixture: str, network:
 @pytest.mark.glibc
 @pytest.mark.parametrize(("fixture", "network"), CASES)
 def test_gethostby(glibc: object, netdb_resolver: None, fixture: str, network: str) -> None:
-    """gethostbyname, gethostbyname_ex, gethostbyaddr and gethostbyname2 for every name and address."""
+    """gethostbyname, gethostbyname_ex, gethostbyaddr, gethostbyname2 for every name and address; hosts()."""
     check(report_for(fixture, network), HOSTENT)

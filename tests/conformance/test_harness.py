@@ -72,7 +72,7 @@ def test_generator_covers_the_required_inputs() -> None:
     fns = Counter(c[0] for c in gai_queries.nameinfo_calls(D.FIXTURES / MAIN)
                   + gai_queries.hostent_calls(D.FIXTURES / MAIN))
     assert set(fns) == {"getnameinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
-                        "gethostbyname2"}
+                        "gethostbyname2", "hosts"}
 
 
 def test_fixture_dirs_are_complete() -> None:
@@ -135,7 +135,7 @@ def test_deviations_are_documented() -> None:
 _STUB = textwrap.dedent('''
     """A stand-in netdb: the socket module, with netdb's exception classes and records."""
     import socket
-    from ns_evaluator import glibc_gethostbyname2
+    from ns_evaluator import glibc_gethostbyname2, glibc_hosts
     from netdb_records import hostent
 
     class gaierror(socket.gaierror):
@@ -166,8 +166,14 @@ _STUB = textwrap.dedent('''
             return call
 
         def gethostbyname2(self, name, family):
-            n, aliases, addrs, addrtype = glibc_gethostbyname2(name, family)
-            return hostent(n, tuple(aliases), addrtype, 4 if addrtype == 2 else 16, tuple(addrs))
+            return _record(glibc_gethostbyname2(name, family))
+
+        def hosts(self):
+            return iter([_record(h) for h in glibc_hosts()])
+
+    def _record(shaped):
+        n, aliases, addrs, addrtype = shaped
+        return hostent(n, tuple(aliases), addrtype, 4 if addrtype == 2 else 16, tuple(addrs))
 ''')
 
 

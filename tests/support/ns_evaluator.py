@@ -23,7 +23,17 @@ first builtin or ``socket`` class in the exception's MRO (so ``netdb.gaierror``
 compares as ``gaierror``); ``"detail"`` adds the real type and, for unexpected
 exceptions, the last traceback line (never compared).
 
+A call whose kwargs hold ``"_thread": true`` is evaluated (on both sides) in a
+new thread: glibc's ``h_errno`` is per thread, and Python's gethostbyname_ex and
+gethostbyaddr report the value glibc last left in it (glibc-behavior notes in
+``tests/unit/test_gai_spec.py``).  Nothing is reset between calls: both
+implementations see the same sequence of calls, so state such as ``h_errno``
+must evolve the same way.
+
 ``impl="socket"`` evaluates the socket module twice: the harness's self-test.
+``ns_evaluator.py --serve`` answers one glibc call per stdin line
+(``[function, args, kwargs]``) with one outcome line: the oracle of
+``support.glibc_oracle``.
 glibc's ``gethostbyname2`` (which Python lacks) is called through ctypes, and its
 result shaped ``[h_name, h_aliases, h_addr_list, h_addrtype]``, errors as
 ``herror(h_errno, hstrerror(h_errno))``.
@@ -37,11 +47,15 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 from typing import Any
 
 _SHAPED_AS_HOSTENT = {"gethostbyname2"}
+# Functions the socket module lacks, called in glibc through ctypes.
+#   gethostbyname2(name, family) -> [h_name, h_aliases, h_addr_list, h_addrtype]
+#   hosts() -> that shape for every gethostent() entry (the enumeration)
 
 
 class CallTimeout(Exception):
@@ -116,6 +130,7 @@ def _c() -> Any:
         libc.__h_errno_location.restype = ctypes.POINTER(ctypes.c_int)
         libc.hstrerror.restype = ctypes.c_char_p
         libc.hstrerror.argtypes = [ctypes.c_int]
+        libc.gethostent.restype = ctypes.POINTER(_Hostent)
         _libc = libc
     return _libc
 
@@ -132,7 +147,26 @@ def glibc_gethostbyname2(name: str | bytes, family: int) -> list[Any]:
     if not h:
         code = libc.__h_errno_location()[0]
         raise socket.herror(code, libc.hstrerror(code).decode())
-    he = h.contents
+    return _shape(h.contents)
+
+
+def glibc_hosts() -> list[list[Any]]:
+    """Every entry of glibc's gethostent() enumeration, shaped like gethostbyname2's."""
+    libc = _c()
+    libc.sethostent(0)
+    out = []
+    try:
+        while True:
+            h = libc.gethostent()
+            if not h:
+                break
+            out.append(_shape(h.contents))
+    finally:
+        libc.endhostent()
+    return out
+
+
+def _shape(he: _Hostent) -> list[Any]:
     aliases = []
     i = 0
     while he.h_aliases[i]:
@@ -147,8 +181,8 @@ def glibc_gethostbyname2(name: str | bytes, family: int) -> list[Any]:
     return [_text(he.h_name), aliases, addrs, he.h_addrtype]
 
 
-def shape_hostent(r: Any, family: int) -> list[Any]:
-    """A gethostbyname2 result of the second implementation, shaped like glibc's."""
+def shape_hostent(r: Any, family: int | None) -> list[Any]:
+    """A hostent of the second implementation (record or 3-tuple), shaped like glibc's."""
     if hasattr(r, "h_name"):
         return [r.h_name, list(r.h_aliases), list(r.h_addr_list), r.h_addrtype]
     name, aliases, addrs = r
@@ -161,6 +195,8 @@ def shape_hostent(r: Any, family: int) -> list[Any]:
 def glibc_call(fn: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if fn == "gethostbyname2":
         return glibc_gethostbyname2(*args, **kwargs)
+    if fn == "hosts":
+        return glibc_hosts()
     return getattr(socket, fn)(*args, **kwargs)
 
 
@@ -179,7 +215,33 @@ def evaluate(call: Any, fn: str, args: list[Any], kwargs: dict[str, Any]) -> dic
     return {"ok": enc(r)}
 
 
+def in_thread(call: Any, fn: str, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``evaluate`` in a new thread (a fresh h_errno)."""
+    box: list[dict[str, Any]] = []
+    t = threading.Thread(target=lambda: box.append(evaluate(call, fn, args, kwargs)), daemon=True)
+    t.start()
+    t.join()
+    return box[0]
+
+
+def run_one(call: Any, fn: str, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    if kwargs.pop("_thread", False):
+        return in_thread(call, fn, args, kwargs)
+    return evaluate(call, fn, args, kwargs)
+
+
+def serve() -> None:
+    for line in sys.stdin:
+        fn, args, kwargs = json.loads(line)
+        out = run_one(glibc_call, fn, dec(args), {k: dec(v) for k, v in kwargs.items()})
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        return
     req = json.load(sys.stdin)
     impl = req.get("impl", "netdb")
     meta: dict[str, Any] = {
@@ -207,6 +269,8 @@ def main() -> None:
             r = getattr(resolver, fn)(*args, **kwargs)
             if fn in _SHAPED_AS_HOSTENT:
                 return shape_hostent(r, args[1] if len(args) > 1 else kwargs["family"])
+            if fn == "hosts":
+                return [shape_hostent(h, None) for h in r]
             return r
 
     limit = float(req.get("timeout", 10.0))
@@ -221,11 +285,13 @@ def main() -> None:
         args = dec(args)
         kwargs = {k: dec(v) for k, v in kwargs.items()}
         t0 = time.perf_counter()
-        g = evaluate(glibc_call, fn, args, kwargs)
+        g = run_one(glibc_call, fn, args, dict(kwargs))
         t1 = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, limit)
         try:
-            o = evaluate(other, fn, args, kwargs)
+            o = run_one(other, fn, args, dict(kwargs))
+        except CallTimeout as e:  # raised in the main thread while it waited for a call's thread
+            o = {"error": "CallTimeout", "args": [str(e)]}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         t2 = time.perf_counter()
