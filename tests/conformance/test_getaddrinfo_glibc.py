@@ -17,6 +17,7 @@ test unless ``deviations.DEVIATIONS`` documents it.
 from __future__ import annotations
 
 import functools
+import os
 
 import pytest
 
@@ -42,8 +43,12 @@ MAIN = "etc-gai-main"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.glob("etc-gai-*") if p.is_dir())
 # The main fixture gets every query of the systematic sweeps (about 14,000); the
 # others a seeded sample of 4,000 of theirs, which keeps the whole run short.
+# NETDB_GAI_QUERIES=N gives every fixture a seeded sample of N instead.
 GAI_COUNT: dict[str, int | None] = {MAIN: None}
 DEFAULT_GAI_COUNT = 4000
+if os.environ.get("NETDB_GAI_QUERIES"):
+    DEFAULT_GAI_COUNT = int(os.environ["NETDB_GAI_QUERIES"])
+    GAI_COUNT = {}
 NETWORKS = {n.name: n for n in (LOOPBACK, HOST, LO_V4, LO_V6)}
 
 

@@ -36,7 +36,7 @@ def test_at_least_5000_distinct_queries_per_run() -> None:
         keys = {gai_queries._key(q) for q in qs}
         assert len(keys) == len(qs), f"{name}: repeated queries"
         total += len(qs)
-        if name == MAIN:
+        if name == MAIN and GAI_COUNT:
             assert len(qs) >= 5000
     assert total >= 5000
     print(f"{total} distinct getaddrinfo queries over {len(FIXTURE_NAMES)} fixtures")
