@@ -13,6 +13,7 @@ tests call ``require()`` to skip with the reason when it does not.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import json
@@ -21,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,50 +138,88 @@ def run(
     if require_reason is not None:
         raise RuntimeError(require_reason)
     with tempfile.TemporaryDirectory(prefix="netdb-ns-") as tmp:
-        fixdir = Path(tmp) / "etc"
-        fixdir.mkdir()
-        scratch = Path(tmp) / "scratch"
-        scratch.mkdir()
-        contents: dict[str, bytes] = {}
-        if isinstance(files, Mapping):
-            for name, data in files.items():
-                contents[name] = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
-        else:
-            src = Path(files)
-            for name in ETC_NAMES:
-                if (src / name).is_file():
-                    contents[name] = (src / name).read_bytes()
-        unknown = set(contents) - set(ETC_NAMES)
-        if unknown:
-            raise ValueError(f"not an /etc file netdb models: {sorted(unknown)}")
-        absent = [a for a in absent]
-        if "resolv.conf" in contents:
-            _check_resolv_conf(contents["resolv.conf"].decode("utf-8", "replace"))
-        elif "resolv.conf" not in absent:
-            contents["resolv.conf"] = SAFE_RESOLV_CONF.encode()
-        for name, data in contents.items():
-            (fixdir / name).write_bytes(data)
-            os.chmod(fixdir / name, 0o644)
-        cmd = ["unshare", "-m", "--propagation", "private"]
-        if netns:
-            cmd.append("-n")
-        if hostname is not None:
-            cmd.append("-u")
-        cmd += ["--", "sh", "-c", _SCRIPT, "netdb-ns", *argv]
-        run_env = {
-            "PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-            "LC_ALL": "C.UTF-8",
-            "NETNS": "1" if netns else "0",
-            "FIXDIR": str(fixdir),
-            "SCRATCH": str(scratch),
-            "BIND": " ".join(sorted(contents)),
-            "ABSENT": " ".join(absent),
-            "HOSTNAME_SET": hostname or "",
-        }
-        if env:
-            run_env.update(env)
+        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env)
         proc = subprocess.run(cmd, input=stdin, capture_output=True, env=run_env, timeout=timeout)
         return Result(proc.stdout, proc.stderr, proc.returncode)
+
+
+@contextlib.contextmanager
+def popen(
+    files: Mapping[str, str | bytes] | str | os.PathLike[str],
+    argv: list[str],
+    *,
+    absent: Iterable[str] = (),
+    netns: bool = True,
+    hostname: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Like ``run``, for a long-lived process: yields it with stdin/stdout pipes, kills it at the end."""
+    require_reason = unavailable_reason()
+    if require_reason is not None:
+        raise RuntimeError(require_reason)
+    with tempfile.TemporaryDirectory(prefix="netdb-ns-") as tmp:
+        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=run_env)
+        try:
+            yield proc
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+def _command(
+    tmp: Path,
+    files: Mapping[str, str | bytes] | str | os.PathLike[str],
+    argv: list[str],
+    absent: Iterable[str],
+    netns: bool,
+    hostname: str | None,
+    env: Mapping[str, str] | None,
+) -> tuple[list[str], dict[str, str]]:
+    """Write the files under ``tmp`` and build the unshare command line and its environment."""
+    fixdir = tmp / "etc"
+    fixdir.mkdir()
+    scratch = tmp / "scratch"
+    scratch.mkdir()
+    contents: dict[str, bytes] = {}
+    if isinstance(files, Mapping):
+        for name, data in files.items():
+            contents[name] = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+    else:
+        src = Path(files)
+        for name in ETC_NAMES:
+            if (src / name).is_file():
+                contents[name] = (src / name).read_bytes()
+    unknown = set(contents) - set(ETC_NAMES)
+    if unknown:
+        raise ValueError(f"not an /etc file netdb models: {sorted(unknown)}")
+    absent = list(absent)
+    if "resolv.conf" in contents:
+        _check_resolv_conf(contents["resolv.conf"].decode("utf-8", "replace"))
+    elif "resolv.conf" not in absent:
+        contents["resolv.conf"] = SAFE_RESOLV_CONF.encode()
+    for name, data in contents.items():
+        (fixdir / name).write_bytes(data)
+        os.chmod(fixdir / name, 0o644)
+    cmd = ["unshare", "-m", "--propagation", "private"]
+    if netns:
+        cmd.append("-n")
+    if hostname is not None:
+        cmd.append("-u")
+    cmd += ["--", "sh", "-c", _SCRIPT, "netdb-ns", *argv]
+    run_env = {
+        "PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+        "LC_ALL": "C.UTF-8",
+        "NETNS": "1" if netns else "0",
+        "FIXDIR": str(fixdir),
+        "SCRATCH": str(scratch),
+        "BIND": " ".join(sorted(contents)),
+        "ABSENT": " ".join(absent),
+        "HOSTNAME_SET": hostname or "",
+    }
+    if env:
+        run_env.update(env)
+    return cmd, run_env
 
 
 def getent(files: Mapping[str, str | bytes] | str | os.PathLike[str], *args: str, **kw: object) -> Result:
