@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno as errno_mod
 import socket
+import threading
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -43,23 +44,69 @@ class NssResult(NamedTuple):
     source: str  # the source that gave the final answer ("" when none)
 
 
+_THREAD = threading.local()
+
+
+def thread_h_errno() -> int:
+    """This thread's ``h_errno``, as glibc's lookups have left it (0 in a new thread)."""
+    value: int = getattr(_THREAD, "h_errno", 0)
+    return value
+
+
+def set_thread_h_errno(value: int) -> None:
+    """Set this thread's ``h_errno``."""
+    _THREAD.h_errno = value
+
+
 class HostQuery:
     """One call's view of the hosts configuration: the switch, host.conf, the sources.
 
     Built per public call so that every file is checked once per call; holds
     the trace list when the caller wants an explanation.
+
+    ``h_errno`` follows glibc's thread-global variable, because Python builds
+    its ``herror`` from it: lookups made for getaddrinfo (``mode="global"``)
+    write it, as glibc passes ``&h_errno`` to the modules; the reentrant
+    ``gethostbyname_r``/``gethostbyaddr_r`` that Python calls
+    (``mode="local"``) leave it alone; ``gethostbyname2`` (``mode="fresh"``)
+    starts from 0 and its caller stores the outcome.  The files module sets it
+    to HOST_NOT_FOUND whenever it reads the hosts file to the end (a miss, or
+    any hit under ``multi on``).  ``python_buffer`` makes files lookups fail
+    as CPython's 16 KiB ``gethost*_r`` buffer makes them fail after an
+    oversized line.
     """
 
-    __slots__ = ("_hosts", "multi", "resolver", "sources", "switch_error", "trace")
+    __slots__ = ("_hosts", "h_errno", "mode", "multi", "python_buffer", "resolver", "sources", "switch_error", "trace")
 
-    def __init__(self, resolver: Resolver, trace: list[Step] | None = None) -> None:
+    def __init__(self, resolver: Resolver, trace: list[Step] | None = None, *, mode: str = "global",
+                 python_buffer: bool = False) -> None:
         self.resolver = resolver
         self.trace = trace
+        self.mode = mode
+        self.h_errno = thread_h_errno() if mode == "global" else 0
+        self.python_buffer = python_buffer
         conf = resolver.nsswitch()
         self.switch_error = conf.error
         self.sources = conf.sources_for("hosts")
         self.multi = resolver.host_conf().multi
         self._hosts: Any = None
+
+    def note_h_errno(self, value: int) -> None:
+        """A module set ``h_errno`` to ``value``: keep it (and, in global mode, store it for the thread)."""
+        self.h_errno = value
+        if self.mode == "global":
+            set_thread_h_errno(value)
+
+    def _files(self, answer: Answer, line: int, read_to_end: bool) -> Answer:
+        """Apply the files module's side effects: h_errno at end of file, CPython's buffer limit."""
+        if self.python_buffer:
+            oversized = self.hosts_snapshot().value.first_oversized if self.hosts_snapshot().ok else 0
+            if oversized and (answer.status != SUCCESS or line >= oversized):
+                return Answer("TRYAGAIN", None, NETDB_INTERNAL, errno_mod.ERANGE,
+                              f"line {oversized} of {self.hosts_snapshot().path} does not fit CPython's 16 KiB buffer")
+        if read_to_end:
+            self.note_h_errno(answer.h_errno if answer.status != SUCCESS and answer.h_errno else HOST_NOT_FOUND)
+        return answer
 
     def hosts_snapshot(self) -> Any:
         """The hosts file, read (stat'ed) at most once per call."""
@@ -77,21 +124,26 @@ class HostQuery:
     def ask_byname4(self, source: str, name: str) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname4_r``."""
         if source == "files":
-            return files_source.byname4(self.hosts_snapshot(), name, self.multi)
+            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi)
+            first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
+            return self._files(ans, first, ans.status != SUCCESS or self.multi)
         return self.unloadable(source)
         yield
 
     def ask_byname3(self, source: str, name: str, family: int) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname3_r``."""
         if source == "files":
-            return files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
+            ans = files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
+            first = ans.value[1][0] if ans.status == SUCCESS else 0
+            return self._files(ans, first, ans.status != SUCCESS or self.multi)
         return self.unloadable(source)
         yield
 
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyaddr2_r``."""
         if source == "files":
-            return files_source.byaddr(self.hosts_snapshot(), packed)
+            ans = files_source.byaddr(self.hosts_snapshot(), packed)
+            return self._files(ans, ans.value[1] if ans.status == SUCCESS else 0, ans.status != SUCCESS)
         return self.unloadable(source)
         yield
 

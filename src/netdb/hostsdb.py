@@ -60,12 +60,13 @@ class HostsDB:
     address to the first line that has it in AF_INET / AF_INET6 mode.
     """
 
-    __slots__ = ("by_addr4", "by_addr6", "by_name", "diagnostics", "lines", "path")
+    __slots__ = ("by_addr4", "by_addr6", "by_name", "diagnostics", "first_oversized", "lines", "path")
 
     def __init__(self, parsed: ParsedHosts, path: str = "/etc/hosts") -> None:
         self.path = path
         self.lines: list[HostsLine] = parsed.entries
         self.diagnostics = parsed.diagnostics
+        self.first_oversized = parsed.first_oversized
         by_name: dict[str, list[int]] = {}
         by_addr4: dict[bytes, int] = {}
         by_addr6: dict[bytes, int] = {}

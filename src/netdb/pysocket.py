@@ -19,10 +19,10 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from .drive import run_sync
-from .errors import herror
+from .errors import HOST_NOT_FOUND, herror
 from .gai import AI_NUMERICHOST, AI_PASSIVE, GaiAnswer, gai_core
 from .gni import gni_core
-from .hostnss import HostQuery
+from .hostnss import HostQuery, set_thread_h_errno, thread_h_errno
 from .records import hostent
 from .switch import SUCCESS, Step
 
@@ -109,7 +109,7 @@ def to_tuples(answer: GaiAnswer) -> list[tuple[Any, ...]]:
     """The socket module's 5-tuples for a getaddrinfo answer."""
     out: list[tuple[Any, ...]] = []
     canon = answer.canonname
-    first_name = "" if canon is None else canon.encode("utf-8", "surrogateescape").decode("utf-8")
+    first_name = "" if canon is None else py_str(canon)
     for i, e in enumerate(answer.entries):
         if e.family == socket.AF_INET:
             sockaddr: tuple[Any, ...] = (socket.inet_ntop(socket.AF_INET, e.packed), e.port)
@@ -195,23 +195,26 @@ def gethostbyname(resolver: Resolver, hostname: object) -> str:
     return socket.inet_ntoa(packed)
 
 
+def py_str(text: str) -> str:
+    """A C string as Python's socket module returns it: strict UTF-8 (UnicodeDecodeError otherwise)."""
+    return text if text.isascii() else text.encode("utf-8", "surrogateescape").decode("utf-8")
+
+
 def _host_result(res: Any, af: int) -> tuple[str, list[str], list[str]]:
-    """CPython's ``gethost_common``: the 3-tuple, or the herror glibc's h_errno gives."""
+    """CPython's ``gethost_common``: the 3-tuple, or ``herror`` with the thread's h_errno."""
     if res.status != SUCCESS:
-        code = res.h_errno
-        raise herror(code)
+        raise herror(thread_h_errno())
     h: hostent = res.value[0]
     if h.addrtype != af:
         raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
-    aliases = [a.encode("utf-8", "surrogateescape").decode("utf-8") for a in h.aliases]
-    return h.name, aliases, list(h.addr_list)
+    return py_str(h.name), [py_str(a) for a in h.aliases], list(h.addr_list)
 
 
 def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:
     """``socket.gethostbyname_ex``: resolve with getaddrinfo first, then ``gethostbyname_r``."""
     name = _et_idna(hostname, "gethostbyname_ex")
     _setipaddr(resolver, name, socket.AF_INET)
-    query = HostQuery(resolver)
+    query = HostQuery(resolver, mode="local", python_buffer=True)
     res = run_sync(query.gethostbyname2(name, socket.AF_INET), resolver.perform_io)
     return _host_result(res, socket.AF_INET)
 
@@ -223,9 +226,12 @@ def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[s
     numeric names follow gethostbyname's own rules (digits and dots only).
     """
     name = _et_idna(hostname, "gethostbyname2")
+    query = HostQuery(resolver, mode="fresh")
     if family not in (socket.AF_INET, socket.AF_INET6):
-        raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
-    res = run_sync(HostQuery(resolver).gethostbyname2(name, family), resolver.perform_io)
+        set_thread_h_errno(HOST_NOT_FOUND)
+        raise herror(HOST_NOT_FOUND)
+    res = run_sync(query.gethostbyname2(name, family), resolver.perform_io)
+    set_thread_h_errno(query.h_errno if res.status == SUCCESS or query.h_errno else res.h_errno)
     return _host_result(res, family)
 
 
@@ -233,7 +239,7 @@ def gethostbyaddr(resolver: Resolver, ip_address: object) -> tuple[str, list[str
     """``socket.gethostbyaddr``: resolve the argument to one address, then ``gethostbyaddr_r``."""
     name = _et_idna(ip_address, "gethostbyaddr")
     af, packed = _setipaddr(resolver, name, socket.AF_UNSPEC)
-    query = HostQuery(resolver)
+    query = HostQuery(resolver, mode="local", python_buffer=True)
     res = run_sync(query.gethostbyaddr(packed), resolver.perform_io)
     return _host_result(res, af)
 
@@ -264,5 +270,6 @@ def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[st
             raise OSError("IPv4 sockaddr must be 2 tuple")
     else:
         entry = entry._replace(scope_id=scope_id)
-    gni = run_sync(gni_core(query, entry.packed, entry.port, entry.scope_id, flag_bits), resolver.perform_io)
-    return gni.host, gni.service
+    gni = run_sync(gni_core(HostQuery(resolver, mode="local"), entry.packed, entry.port, entry.scope_id, flag_bits),
+                   resolver.perform_io)
+    return py_str(gni.host), gni.service

@@ -9,10 +9,12 @@ on the family asked for; that logic lives in ``netdb.hostsdb``, not here.
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import NamedTuple
 
 from ._lineparse import records
+from ._text import encode_raw
 from .diagnostics import Diagnostic
 
 __all__ = ["HostsLine", "ParsedHosts", "parse_hosts"]
@@ -38,10 +40,40 @@ class HostsLine(NamedTuple):
 
 
 class ParsedHosts(NamedTuple):
-    """The usable lines of a hosts file, in file order, and the diagnostics."""
+    """The usable lines of a hosts file, in file order, and the diagnostics.
+
+    ``first_oversized`` is the number of the first line that does not fit the
+    16 KiB buffer CPython gives ``gethostbyname_r``/``gethostbyaddr_r`` (0 when
+    every line fits): those calls fail on any name whose first match comes at
+    or after it, while getaddrinfo, getnameinfo and getent (which grow their
+    buffers) are unaffected.
+    """
 
     entries: list[HostsLine]
     diagnostics: list[Diagnostic]
+    first_oversized: int = 0
+
+
+# CPython's gethostbyname_r/gethostbyaddr_r buffer: 16384 bytes, 16383 passed.
+# nss_files puts a 32-byte hostent_data, then the line (with its newline and a
+# NUL), then the alias pointer array (8-byte aligned) in it.
+_PY_BUFFER = 16383
+_HOSTENT_DATA = 32
+
+
+def fits_python_buffer(raw_line: bytes, aliases: int | None) -> bool:
+    """Whether a hosts line (without its newline) fits CPython's 16 KiB gethost*_r buffer.
+
+    ``aliases`` is None for a line that nss_files skips before parsing its
+    aliases (comments, bad addresses); such a line still has to be read.
+    """
+    end = _HOSTENT_DATA + len(raw_line) + 2
+    if end > _PY_BUFFER:
+        return False
+    if aliases is None:
+        return True
+    pointers = (end + 7) // 8 * 8
+    return pointers + (aliases + 2) * 8 <= _PY_BUFFER
 
 
 def parse_hosts(text: str, path: str = "/etc/hosts") -> ParsedHosts:
@@ -62,7 +94,21 @@ def parse_hosts(text: str, path: str = "/etc/hosts") -> ParsedHosts:
             entries.append(HostsLine(lineno, packed, "", ()))
         else:
             entries.append(HostsLine(lineno, packed, fields[1], tuple(fields[2:])))
-    return ParsedHosts(entries, diags)
+    return ParsedHosts(entries, diags, _first_oversized(text, entries))
+
+
+def _first_oversized(text: str, entries: list[HostsLine]) -> int:
+    """The first line too long for CPython's 16 KiB buffer (0 if none): checked only when a line is long."""
+    if _LONG_LINE.search(text) is None:
+        return 0
+    aliases = {e.lineno: len(e.aliases) for e in entries}
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if len(line) >= 1000 and not fits_python_buffer(encode_raw(line), aliases.get(lineno)):
+            return lineno
+    return 0
+
+
+_LONG_LINE = re.compile("[^\n]{1000}")
 
 
 def _packed(addr: str) -> bytes | None:
