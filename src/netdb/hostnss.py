@@ -97,10 +97,11 @@ class HostQuery:
         if self.mode == "global":
             set_thread_h_errno(value)
 
-    def _files(self, answer: Answer, line: int, read_to_end: bool) -> Answer:
+    def _files(self, answer: Answer, line: int, read_to_end: bool, family: int) -> Answer:
         """Apply the files module's side effects: h_errno at end of file, CPython's buffer limit."""
         if self.python_buffer:
-            oversized = self.hosts_snapshot().value.first_oversized if self.hosts_snapshot().ok else 0
+            snap = self.hosts_snapshot()
+            oversized = snap.value.first_oversized(family) if snap.ok else 0
             if oversized and (answer.status != SUCCESS or line >= oversized):
                 return Answer("TRYAGAIN", None, NETDB_INTERNAL, errno_mod.ERANGE,
                               f"line {oversized} of {self.hosts_snapshot().path} does not fit CPython's 16 KiB buffer")
@@ -126,7 +127,7 @@ class HostQuery:
         if source == "files":
             ans = files_source.byname4(self.hosts_snapshot(), name, self.multi)
             first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
-            return self._files(ans, first, ans.status != SUCCESS or self.multi)
+            return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
         return self.unloadable(source)
         yield
 
@@ -135,7 +136,7 @@ class HostQuery:
         if source == "files":
             ans = files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
             first = ans.value[1][0] if ans.status == SUCCESS else 0
-            return self._files(ans, first, ans.status != SUCCESS or self.multi)
+            return self._files(ans, first, ans.status != SUCCESS or self.multi, family)
         return self.unloadable(source)
         yield
 
@@ -143,7 +144,8 @@ class HostQuery:
         """``_nss_<source>_gethostbyaddr2_r``."""
         if source == "files":
             ans = files_source.byaddr(self.hosts_snapshot(), packed)
-            return self._files(ans, ans.value[1] if ans.status == SUCCESS else 0, ans.status != SUCCESS)
+            family = AF_INET if len(packed) == 4 else AF_INET6
+            return self._files(ans, ans.value[1] if ans.status == SUCCESS else 0, ans.status != SUCCESS, family)
         return self.unloadable(source)
         yield
 
@@ -170,6 +172,10 @@ class HostQuery:
         """``gethostbyname2_r``: numeric names first (digits and dots), then the switch."""
         numeric = digits_dots(name, family)
         if numeric is not None:
+            if numeric.status != SUCCESS:
+                # glibc sets the thread's h_errno here even for the reentrant call.
+                set_thread_h_errno(HOST_NOT_FOUND)
+                self.h_errno = HOST_NOT_FOUND
             return numeric
         return (yield from self.gethostbyname3(name, family))
 

@@ -60,13 +60,13 @@ class HostsDB:
     address to the first line that has it in AF_INET / AF_INET6 mode.
     """
 
-    __slots__ = ("by_addr4", "by_addr6", "by_name", "diagnostics", "first_oversized", "lines", "path")
+    __slots__ = ("by_addr4", "by_addr6", "by_name", "diagnostics", "lines", "oversized", "path")
 
     def __init__(self, parsed: ParsedHosts, path: str = "/etc/hosts") -> None:
         self.path = path
         self.lines: list[HostsLine] = parsed.entries
         self.diagnostics = parsed.diagnostics
-        self.first_oversized = parsed.first_oversized
+        self.oversized = parsed.oversized
         by_name: dict[str, list[int]] = {}
         by_addr4: dict[bytes, int] = {}
         by_addr6: dict[bytes, int] = {}
@@ -147,6 +147,17 @@ class HostsDB:
             return None
         length = 4 if family == AF_INET else 16
         return hostent(first.name, tuple(aliases), family, length, tuple(addrs)), used
+
+    def first_oversized(self, family: int) -> int:
+        """The first line a CPython ``gethost*_r`` lookup in ``family``'s mode cannot get past (0: none)."""
+        for o in self.oversized:
+            if o.unreadable or o.packed is None:
+                if o.unreadable:
+                    return o.lineno
+                continue
+            if (family == AF_INET and v4_mode_address(o.packed) is not None) or (family == AF_INET6 and len(o.packed) == 16):
+                return o.lineno
+        return 0
 
     # -- reverse lookups -------------------------------------------------
 

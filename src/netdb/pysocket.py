@@ -200,13 +200,20 @@ def py_str(text: str) -> str:
     return text if text.isascii() else text.encode("utf-8", "surrogateescape").decode("utf-8")
 
 
-def _host_result(res: Any, af: int) -> tuple[str, list[str], list[str]]:
-    """CPython's ``gethost_common``: the 3-tuple, or ``herror`` with the thread's h_errno."""
+def _host_result(res: Any, af: int, strict: bool = True) -> tuple[str, list[str], list[str]]:
+    """CPython's ``gethost_common``: the 3-tuple, or ``herror`` with the thread's h_errno.
+
+    ``strict`` decodes names as the socket module does (UnicodeDecodeError for
+    bytes that are not UTF-8); otherwise they keep undecodable bytes as
+    surrogates.
+    """
     if res.status != SUCCESS:
         raise herror(thread_h_errno())
     h: hostent = res.value[0]
     if h.addrtype != af:
         raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
+    if not strict:
+        return h.name, list(h.aliases), list(h.addr_list)
     return py_str(h.name), [py_str(a) for a in h.aliases], list(h.addr_list)
 
 
@@ -223,16 +230,21 @@ def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[s
     """C ``gethostbyname2`` in the socket module's shape: ``(name, aliases, addresses)``.
 
     Unlike the other functions it does not go through getaddrinfo first, so
-    numeric names follow gethostbyname's own rules (digits and dots only).
+    numeric names follow gethostbyname's own rules (digits and dots only), and
+    a ``str`` name is passed as UTF-8 without Python's IDNA step, as a C
+    program passes it.
     """
-    name = _et_idna(hostname, "gethostbyname2")
+    if isinstance(hostname, str):
+        name = _c_str(hostname.encode("utf-8", "surrogateescape"))  # a C function: no IDNA step
+    else:
+        name = _et_idna(hostname, "gethostbyname2")
     query = HostQuery(resolver, mode="fresh")
     if family not in (socket.AF_INET, socket.AF_INET6):
         set_thread_h_errno(HOST_NOT_FOUND)
         raise herror(HOST_NOT_FOUND)
     res = run_sync(query.gethostbyname2(name, family), resolver.perform_io)
     set_thread_h_errno(query.h_errno if res.status == SUCCESS or query.h_errno else res.h_errno)
-    return _host_result(res, family)
+    return _host_result(res, family, strict=False)
 
 
 def gethostbyaddr(resolver: Resolver, ip_address: object) -> tuple[str, list[str], list[str]]:

@@ -42,16 +42,29 @@ class HostsLine(NamedTuple):
 class ParsedHosts(NamedTuple):
     """The usable lines of a hosts file, in file order, and the diagnostics.
 
-    ``first_oversized`` is the number of the first line that does not fit the
-    16 KiB buffer CPython gives ``gethostbyname_r``/``gethostbyaddr_r`` (0 when
-    every line fits): those calls fail on any name whose first match comes at
-    or after it, while getaddrinfo, getnameinfo and getent (which grow their
-    buffers) are unaffected.
+    ``oversized`` lists the lines that do not fit the 16 KiB buffer CPython
+    gives ``gethostbyname_r``/``gethostbyaddr_r``: those calls fail on any
+    name whose first match comes at or after such a line, while getaddrinfo,
+    getnameinfo and getent (which grow their buffers) are unaffected.
     """
 
     entries: list[HostsLine]
     diagnostics: list[Diagnostic]
-    first_oversized: int = 0
+    oversized: tuple[Oversized, ...] = ()
+
+
+class Oversized(NamedTuple):
+    """A hosts line too big for CPython's 16 KiB ``gethost*_r`` buffer.
+
+    ``unreadable``: the line itself does not fit, so every lookup that reads
+    past it fails; otherwise only its alias pointers do not fit, which
+    matters only to lookups in a family whose mode accepts its address
+    (``packed``).
+    """
+
+    lineno: int
+    unreadable: bool
+    packed: bytes | None
 
 
 # CPython's gethostbyname_r/gethostbyaddr_r buffer: 16384 bytes, 16383 passed.
@@ -61,19 +74,19 @@ _PY_BUFFER = 16383
 _HOSTENT_DATA = 32
 
 
-def fits_python_buffer(raw_line: bytes, aliases: int | None) -> bool:
-    """Whether a hosts line (without its newline) fits CPython's 16 KiB gethost*_r buffer.
+def python_buffer_fit(raw_line: bytes, aliases: int | None) -> tuple[bool, bool]:
+    """Whether a hosts line (without its newline) can be read, and parsed, in CPython's buffer.
 
-    ``aliases`` is None for a line that nss_files skips before parsing its
-    aliases (comments, bad addresses); such a line still has to be read.
+    ``aliases`` is None for a line that has no usable address (only read,
+    never parsed into aliases).
     """
     end = _HOSTENT_DATA + len(raw_line) + 2
     if end > _PY_BUFFER:
-        return False
+        return False, False
     if aliases is None:
-        return True
+        return True, True
     pointers = (end + 7) // 8 * 8
-    return pointers + (aliases + 2) * 8 <= _PY_BUFFER
+    return True, pointers + (aliases + 2) * 8 <= _PY_BUFFER
 
 
 def parse_hosts(text: str, path: str = "/etc/hosts") -> ParsedHosts:
@@ -94,18 +107,23 @@ def parse_hosts(text: str, path: str = "/etc/hosts") -> ParsedHosts:
             entries.append(HostsLine(lineno, packed, "", ()))
         else:
             entries.append(HostsLine(lineno, packed, fields[1], tuple(fields[2:])))
-    return ParsedHosts(entries, diags, _first_oversized(text, entries))
+    return ParsedHosts(entries, diags, _oversized(text, entries))
 
 
-def _first_oversized(text: str, entries: list[HostsLine]) -> int:
-    """The first line too long for CPython's 16 KiB buffer (0 if none): checked only when a line is long."""
+def _oversized(text: str, entries: list[HostsLine]) -> tuple[Oversized, ...]:
+    """The lines too long for CPython's 16 KiB buffer: looked for only when some line is long."""
     if _LONG_LINE.search(text) is None:
-        return 0
-    aliases = {e.lineno: len(e.aliases) for e in entries}
+        return ()
+    by_line = {e.lineno: e for e in entries}
+    out = []
     for lineno, line in enumerate(text.split("\n"), 1):
-        if len(line) >= 1000 and not fits_python_buffer(encode_raw(line), aliases.get(lineno)):
-            return lineno
-    return 0
+        if len(line) < 1000:
+            continue
+        entry = by_line.get(lineno)
+        readable, parsable = python_buffer_fit(encode_raw(line), None if entry is None else len(entry.aliases))
+        if not readable or not parsable:
+            out.append(Oversized(lineno, not readable, None if entry is None else entry.packed))
+    return tuple(out)
 
 
 _LONG_LINE = re.compile("[^\n]{1000}")
