@@ -42,6 +42,10 @@ if [ -n "$ABSENT" ]; then
 fi
 for f in $BIND; do mount --bind "$FIXDIR/$f" "/etc/$f"; done
 if [ -n "$HOSTNAME_SET" ]; then hostname "$HOSTNAME_SET"; fi
+if [ -n "$SETUP" ]; then
+  if [ "$NETNS" != 1 ]; then echo "setup needs a network namespace" >&2; exit 97; fi
+  eval "$SETUP"
+fi
 exec "$@"
 '''
 
@@ -124,6 +128,7 @@ def run(
     env: Mapping[str, str] | None = None,
     stdin: bytes | None = None,
     timeout: float = 120,
+    setup: str | None = None,
 ) -> Result:
     """Run ``argv`` with ``files`` over /etc in a private namespace.
 
@@ -132,10 +137,15 @@ def run(
     ``netns=False`` keeps the host's network namespace (for address sorting and
     AI_ADDRCONFIG); resolv.conf is still replaced by a loopback one.
     ``hostname`` sets the hostname inside a new UTS namespace.
+    ``setup`` is a shell snippet run inside the namespace before ``argv``
+    (after ``lo`` is up), e.g. ``ip addr add 10.9.9.9/8 dev lo``; it needs
+    ``netns=True`` so that it can never change the host's network.
     """
     require_reason = unavailable_reason()
     if require_reason is not None:
         raise RuntimeError(require_reason)
+    if setup and not netns:
+        raise ValueError("a setup snippet needs netns=True (it must not touch the host's network)")
     with tempfile.TemporaryDirectory(prefix="netdb-ns-") as tmp:
         fixdir = Path(tmp) / "etc"
         fixdir.mkdir()
@@ -176,6 +186,7 @@ def run(
             "BIND": " ".join(sorted(contents)),
             "ABSENT": " ".join(absent),
             "HOSTNAME_SET": hostname or "",
+            "SETUP": setup or "",
         }
         if env:
             run_env.update(env)
