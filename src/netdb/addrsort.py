@@ -148,6 +148,7 @@ class Policy:
         self._precedence = self._compile(conf.precedences())
         self._scopes = tuple((e.network, e.netmask, e.value, e) for e in conf.scopes())
         self._memo: dict[bytes, tuple[int, int, int]] = {}
+        self._entries: dict[tuple[tuple[int, bytes, int], Source | None], _Entry] = {}
 
     @staticmethod
     def _compile(table: Sequence[PrefixEntry]) -> tuple[tuple[int, int, int, PrefixEntry], ...]:
@@ -258,6 +259,8 @@ class _Entry(NamedTuple):
     ifindex: int
     native: bool
     bits: int  # rule 9's common-prefix length with the source
+    key: tuple[int, ...]  # rules 1-8 as one tuple (smaller sorts first)
+    sortbits: int  # -bits for reachable destinations, else 0
 
 
 def _clz32(x: int) -> int:
@@ -278,36 +281,43 @@ def _rule9_bits(dest: Destination, src: Source) -> int:
     return 128 - (d ^ s).bit_length()
 
 
-def _entries(dests: Sequence[Destination], sources: Sequence[Source | None], policy: Policy) -> list[_Entry]:
-    out: list[_Entry] = []
+def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) -> _Entry:
     classify = policy.classify
-    prev: tuple[Destination, Source | None, _Entry] | None = None
-    for dest, src in zip(dests, sources, strict=True):
-        if prev is not None and prev[0] == dest and prev[1] is src:
-            out.append(prev[2])
-            continue
-        dlabel, dprec, dscope = classify(dest.address)
-        if src is None:
-            e = _Entry(False, dest.family, dscope, 0, dlabel, 0, dprec, False, False, NO_INTERFACE, False, 0)
-        else:
-            slabel, _sprec, sscope = classify(src.address)
-            e = _Entry(
-                True, dest.family, dscope, sscope, dlabel, slabel, dprec, src.deprecated, src.home,
-                src.ifindex, src.native, _rule9_bits(dest, src),
-            )
+    dlabel, dprec, dscope = classify(dest[1])
+    if src is None:
+        key = (1, 0, 0, 0, 0, -dprec, 0, dscope)
+        return _Entry(False, dest[0], dscope, 0, dlabel, 0, dprec, False, False, NO_INTERFACE, False, 0, key, 0)
+    slabel, _sprec, sscope = classify(src.address)
+    bits = _rule9_bits(Destination(*dest), src)
+    key = (
+        0, int(dscope != sscope), int(src.deprecated), int(not src.home), int(dlabel != slabel),
+        -dprec, int(not src.native), dscope,
+    )
+    return _Entry(
+        True, dest[0], dscope, sscope, dlabel, slabel, dprec, src.deprecated, src.home,
+        src.ifindex, src.native, bits, key, -bits,
+    )
+
+
+def _norm(d: DestinationLike) -> tuple[int, bytes, int]:
+    return d if len(d) == 3 else (d[0], d[1], 0)
+
+
+def _entries(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[_Entry]:
+    """One :class:`_Entry` per destination, memoised per (destination, source) on the policy."""
+    memo = policy._entries
+    out: list[_Entry] = []
+    if len(dests) != len(sources):
+        raise ValueError("one source (or None) per destination is needed")
+    for d, src in zip(dests, sources, strict=True):
+        k = (_norm(d), src)
+        e = memo.get(k)
+        if e is None:
+            if len(memo) >= Policy._MEMO_LIMIT:
+                memo.clear()
+            e = memo[k] = _make_entry(k[0], src, policy)
         out.append(e)
-        prev = (dest, src, e)
     return out
-
-
-def _prefix_key(e: _Entry) -> tuple[int, ...]:
-    """Rules 1-8 as one tuple (smaller sorts first)."""
-    if e.reachable:
-        return (
-            0, e.dst_scope != e.src_scope, e.deprecated, not e.home, e.dst_label != e.src_label,
-            -e.precedence, not e.native, e.dst_scope,
-        )
-    return (1, 0, 0, 0, 0, -e.precedence, 0, e.dst_scope)
 
 
 def _compare(a: _Entry, b: _Entry, ia: int, ib: int) -> tuple[int, int]:
@@ -339,12 +349,8 @@ def _compare(a: _Entry, b: _Entry, ia: int, ib: int) -> tuple[int, int]:
 def _needs_merge_sort(entries: Sequence[_Entry]) -> bool:
     """True when an IPv4 and an IPv6 reachable destination tie on rules 1-8."""
     seen: dict[tuple[int, ...], int] = {}
-    for e in entries:
-        if not e.reachable:
-            continue
-        k = _prefix_key(e)
-        fam = seen.setdefault(k, e.family)
-        if fam != e.family:
+    for e in entries:  # noqa: SIM110 (a plain loop is faster than any() here)
+        if e.reachable and seen.setdefault(e.key, e.family) != e.family:
             return True
     return False
 
@@ -381,9 +387,17 @@ def _msort(n: int, cmp: Callable[[int, int], int]) -> list[int]:
 
 
 def _order(entries: list[_Entry]) -> list[int]:
+    """The sorted permutation: one ``sorted()`` on keys unless the comparison is not transitive."""
     n = len(entries)
+    if n == 2:  # one comparison, as glibc's merge sort makes
+        a, b = entries
+        if a.key != b.key:
+            return [0, 1] if a.key < b.key else [1, 0]
+        if a.reachable and a.family == b.family and a.sortbits != b.sortbits:
+            return [0, 1] if a.sortbits < b.sortbits else [1, 0]
+        return [0, 1]
     if not _needs_merge_sort(entries):
-        keys = [(*_prefix_key(e), -e.bits if e.reachable else 0, i) for i, e in enumerate(entries)]
+        keys = [(e.key, e.sortbits, i) for i, e in enumerate(entries)]
         return sorted(range(n), key=keys.__getitem__)
     return _msort(n, lambda i, j: _compare(entries[i], entries[j], i, j)[0])
 
@@ -398,8 +412,7 @@ def rfc3484_order(
     cheap); the answer is a permutation of their indices.
     """
     pol = policy if isinstance(policy, Policy) else policy_for(policy)
-    ds = [_dest(d) for d in dests]
-    return _order(_entries(ds, sources, pol))
+    return _order(_entries(dests, sources, pol))
 
 
 # --- explanations -----------------------------------------------------------
@@ -589,15 +602,15 @@ def probe_sources(
     out: list[Source | None] = []
     af = 0
     sock_ok = False
-    last: Destination | None = None
+    last: tuple[int, bytes, int] | None = None
     for raw in dests:
-        dest = _dest(raw)
-        if last is not None and dest == last:
+        dest = _norm(raw)
+        if dest == last:
             out.append(out[-1])
             continue
         last = dest
-        if not sock_ok or (af == AF_INET and dest.family == AF_INET6):
-            af = dest.family
+        if not sock_ok or (af == AF_INET and dest[0] == AF_INET6):
+            af = dest[0]
             sock_ok = True
         ckey = (dest, af)
         if cache is not None:
@@ -608,7 +621,7 @@ def probe_sources(
                 af, sock_ok = cached[1], cached[2]
                 continue
         start_af = af
-        source, af, sock_ok = _probe_one(dest, af, snap)
+        source, af, sock_ok = _probe_one(Destination(*dest), af, snap)
         if cache is not None:
             cache[(dest, start_af)] = (source, af, sock_ok)
         out.append(source)
@@ -647,20 +660,21 @@ def sort_destinations(
     conf: GaiConf | Policy | None = None,
     *,
     snapshot: interfaces.InterfaceSnapshot | None = None,
+    probe_cache: bool = True,
 ) -> list[int]:
     """glibc's getaddrinfo order for ``dests``: a permutation of their indices.
 
     ``dests`` are ``(family, packed, scope_id)`` in the order the lookup
     produced them (one per address, or one per addrinfo entry).  ``conf`` is
     the parsed gai.conf (None: built-in tables).  glibc sorts only answers
-    with more than one address; callers should too.
+    with more than one address; callers should too.  ``probe_cache=False``
+    probes the kernel afresh, as glibc does on every call.
     """
-    ds = [_dest(d) for d in dests]
-    if len(ds) < 2:
-        return list(range(len(ds)))
+    if len(dests) < 2:
+        return list(range(len(dests)))
     snap = snapshot if snapshot is not None else interfaces.snapshot()
     pol = conf if isinstance(conf, Policy) else policy_for(conf)
-    return _order(_entries(ds, probe_sources(ds, snap), pol))
+    return _order(_entries(dests, probe_sources(dests, snap, use_cache=probe_cache), pol))
 
 
 def explain_sort(

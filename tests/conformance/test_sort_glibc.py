@@ -103,6 +103,7 @@ GAI_CONFS: dict[str, str | None] = {
     "scopev4": "scopev4 ::ffff:10.0.0.0/104 5\nscopev4 192.0.2.0/24 2\n",
     "scopev4-stale-accept": "scopev4 10.0.0.0/8 7\nscopev4 192.0.2.10 1\n",
     "scopev4-stale-ignore": "scopev4 10.0.0.0/8 7\nscopev4 192.0.2.100 1\n",
+    "scopev4-stale-junk": "scopev4 192.0.2.3/32 1\nscopev4 192.0.2.100 1 x\n",
     "junk": (
         "precedence bogus 100\nprecedence ::ffff:0:0/96 100 trailing junk\nprecedence ::/0\n"
         "label ::ffff:0:0 9\nPrecedence ::/0 1\nreload yes\n"
