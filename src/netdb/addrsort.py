@@ -82,6 +82,7 @@ AF_INET6 = socket.AF_INET6
 NO_INTERFACE = 0xFFFFFFFF
 _V4MAPPED_INT = 0xFFFF << 32
 _V4MAPPED = bytes(10) + b"\xff\xff"
+_PROBE_CACHE_LIMIT = 4096
 
 
 class Destination(NamedTuple):
@@ -360,6 +361,7 @@ def _msort(n: int, cmp: Callable[[int, int], int]) -> list[int]:
     items = list(range(n))
 
     def sort(lo: int, hi: int) -> None:
+        """Sort items[lo:hi] in place: halves first, then merge (left wins ties)."""
         count = hi - lo
         if count <= 1:
             return
@@ -595,7 +597,8 @@ def probe_sources(
     the family of the first result and switches to IPv6 at the first IPv6
     result; that matters for the 127/8 lookup rule and is reproduced.  With
     ``use_cache``, results live in the interface snapshot's probe cache (see
-    ``netdb.interfaces``).
+    ``netdb.interfaces``; it expires only through :func:`netdb.interfaces.snapshot`,
+    so a snapshot passed in keeps its probes until it is replaced).
     """
     snap = snapshot if snapshot is not None else interfaces.snapshot()
     cache = snap.probe_cache if use_cache else None
@@ -623,6 +626,8 @@ def probe_sources(
         start_af = af
         source, af, sock_ok = _probe_one(Destination(*dest), af, snap)
         if cache is not None:
+            if len(cache) >= _PROBE_CACHE_LIMIT:
+                cache.clear()
             cache[(dest, start_af)] = (source, af, sock_ok)
         out.append(source)
     return out

@@ -411,6 +411,7 @@ class _Watcher:
                 continue
 
     def close(self) -> None:
+        """Close the notification socket."""
         self.sock.close()
 
 

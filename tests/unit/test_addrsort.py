@@ -533,6 +533,17 @@ def test_probe_link_local_needs_a_scope_id() -> None:
     assert src is None
 
 
+def test_probe_link_local_with_a_scope_id() -> None:
+    snap = interfaces.dump()
+    links = [a for a in snap.addresses if a.family == AF6 and a.address[:2] == b"\xfe\x80" and not a.tentative]
+    if not links:
+        pytest.skip("no usable link-local address on this machine")
+    ll = links[0]
+    (src,) = probe_sources([D("fe80::1", ll.index)], snap, use_cache=False)
+    assert src is not None and src.address[:2] == b"\xfe\x80"
+    assert src.ifindex == ll.index and src.prefixlen == ll.prefixlen
+
+
 def test_probe_cache_reuses_results() -> None:
     snap = interfaces.dump()
     dests = [D("127.0.0.1"), D("::1")]

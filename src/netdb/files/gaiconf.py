@@ -189,9 +189,11 @@ class _Diags:
         self.items: list[Diagnostic] = []
 
     def error(self, lineno: int, reason: str) -> None:
+        """A line glibc ignores (or worse)."""
         self.items.append(Diagnostic(self.path, lineno, reason, "error"))
 
     def warn(self, lineno: int, reason: str) -> None:
+        """A line glibc accepts, probably not as meant."""
         self.items.append(Diagnostic(self.path, lineno, reason, "warning"))
 
 
@@ -204,6 +206,7 @@ class _LineBuffer:
         self.generation = 0  # bumped when getline would realloc
 
     def load(self, raw: bytes) -> None:
+        """What ``getline`` does with the next line: copy it in, NUL-terminate, maybe grow."""
         need = len(raw) + 1
         if self.capacity == 0:
             self.capacity = _GETLINE_INITIAL
