@@ -36,6 +36,10 @@ SAFE_RESOLV_CONF = "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
 _SCRIPT = r'''
 set -e
 if [ "$NETNS" = 1 ]; then ip link set lo up; fi
+if [ -n "$SETUP" ]; then
+  if [ "$NETNS" != 1 ]; then echo "setup needs a network namespace" >&2; exit 97; fi
+  eval "$SETUP"
+fi
 if [ -n "$ABSENT" ]; then
   cp -a /etc "$SCRATCH/etc"
   for n in $ABSENT; do rm -f "$SCRATCH/etc/$n"; done
@@ -125,6 +129,7 @@ def run(
     env: Mapping[str, str] | None = None,
     stdin: bytes | None = None,
     timeout: float = 120,
+    setup: str | None = None,
 ) -> Result:
     """Run ``argv`` with ``files`` over /etc in a private namespace.
 
@@ -133,12 +138,15 @@ def run(
     ``netns=False`` keeps the host's network namespace (for address sorting and
     AI_ADDRCONFIG); resolv.conf is still replaced by a loopback one.
     ``hostname`` sets the hostname inside a new UTS namespace.
+    ``setup`` is a shell snippet run inside the namespace before ``argv``
+    (after ``lo`` is up), e.g. ``ip addr add 10.9.9.9/8 dev lo``; it needs
+    ``netns=True`` so that it can never change the host's network.
     """
     require_reason = unavailable_reason()
     if require_reason is not None:
         raise RuntimeError(require_reason)
     with tempfile.TemporaryDirectory(prefix="netdb-ns-") as tmp:
-        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env)
+        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env, setup)
         proc = subprocess.run(cmd, input=stdin, capture_output=True, env=run_env, timeout=timeout)
         return Result(proc.stdout, proc.stderr, proc.returncode)
 
@@ -152,13 +160,14 @@ def popen(
     netns: bool = True,
     hostname: str | None = None,
     env: Mapping[str, str] | None = None,
+    setup: str | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Like ``run``, for a long-lived process: yields it with stdin/stdout pipes, kills it at the end."""
     require_reason = unavailable_reason()
     if require_reason is not None:
         raise RuntimeError(require_reason)
     with tempfile.TemporaryDirectory(prefix="netdb-ns-") as tmp:
-        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env)
+        cmd, run_env = _command(Path(tmp), files, argv, absent, netns, hostname, env, setup)
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=run_env)
         try:
             yield proc
@@ -175,8 +184,11 @@ def _command(
     netns: bool,
     hostname: str | None,
     env: Mapping[str, str] | None,
+    setup: str | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """Write the files under ``tmp`` and build the unshare command line and its environment."""
+    if setup and not netns:
+        raise ValueError("a setup snippet needs netns=True (it must not touch the host's network)")
     fixdir = tmp / "etc"
     fixdir.mkdir()
     scratch = tmp / "scratch"
@@ -216,6 +228,7 @@ def _command(
         "BIND": " ".join(sorted(contents)),
         "ABSENT": " ".join(absent),
         "HOSTNAME_SET": hostname or "",
+        "SETUP": setup or "",
     }
     if env:
         run_env.update(env)
