@@ -479,9 +479,6 @@ def gai_core(
         if not (at.family == AF_INET6 and found.got_ipv6 and flags & (AI_V4MAPPED | AI_ALL) == AI_V4MAPPED
                 and at.packed.startswith(b"\0" * 10 + b"\xff\xff"))
     ]
-    reasons: list[str] | None = None
-    if len(addresses) > 1:
-        addresses, reasons = query.resolver.sort_addresses(addresses, explain=explain)
     entries = [
         GaiEntry(at.family, st.socktype, st.protocol, at.packed, st.port, at.scope_id, at.origin)
         for at in addresses
@@ -489,6 +486,19 @@ def gai_core(
     ]
     if not entries:
         raise gaierror(EAI_NONAME)
+    reasons: list[str] | None = None
+    if len(addresses) > 1:
+        # glibc sorts every result (an address's socket types stay together:
+        # they compare equal and keep their order).
+        order, step_reasons = query.resolver.sort_entries([(e.family, e.packed, e.scope_id) for e in entries], explain)
+        entries = [entries[i] for i in order]
+        addresses = []
+        for k, e in enumerate(entries):
+            if k == 0 or (e.family, e.packed, e.scope_id, e.origin) != (entries[k - 1].family, entries[k - 1].packed,
+                                                                         entries[k - 1].scope_id, entries[k - 1].origin):
+                addresses.append(AddrTuple(e.family, e.packed, e.scope_id, e.origin))
+                if step_reasons is not None and k > 0:
+                    reasons = [*(reasons or []), step_reasons[k - 1]]
     return GaiAnswer(entries, canon if flags & AI_CANONNAME else None, addresses, reasons)
 
 

@@ -23,6 +23,7 @@ from . import dbapi
 from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
+from .files.gaiconf import GaiConf, parse_gai_conf
 from .files.hostconf import HostConf, host_conf_path, parse_host_conf
 from .files.hosts import parse_hosts
 from .files.networks import parse_networks
@@ -74,6 +75,7 @@ class Resolver:
         self._networks = CachedFile(path("networks"), lambda t, p: NetworksDB(parse_networks(t or "", p), p))
         self._rpc = CachedFile(path("rpc"), lambda t, p: RpcDB(parse_rpc(t or "", p), p))
         self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch)
+        self._gaiconf = CachedFile(path("gai.conf"), parse_gai_conf, watch=False)
         env_ = self.env
         self._hostconf = CachedFile(
             host_conf_path(env_, path("host.conf")),
@@ -233,12 +235,46 @@ class Resolver:
         raise RuntimeError(f"no I/O driver for {request!r}")
 
     def configured_families(self) -> tuple[bool, bool]:
-        """AI_ADDRCONFIG's view: (IPv4 configured, IPv6 configured)."""
-        return True, True
+        """AI_ADDRCONFIG's view of this machine: (IPv4 configured, IPv6 configured)."""
+        from .interfaces import configured_families
 
-    def sort_addresses(self, addresses: list[Any], explain: bool = False) -> tuple[list[Any], list[str] | None]:
-        """Order destination addresses as glibc's getaddrinfo does (RFC 3484/6724 with gai.conf)."""
-        return list(addresses), ([] if explain else None)
+        return configured_families()
+
+    def gai_conf(self) -> GaiConf:
+        """The parsed gai.conf, read once as glibc reads it (again on change with ``reload yes``)."""
+        snap = self._gaiconf.get()
+        self._gaiconf.watch = bool(snap.value.reload)
+        return snap.value
+
+    def sort_entries(self, dests: list[tuple[int, bytes, int]],
+                     explain: bool = False) -> tuple[list[int], list[str] | None]:
+        """glibc's getaddrinfo order for ``(family, packed, scope_id)`` results: a permutation.
+
+        With ``explain``, also the reason each result precedes the next
+        (``"rule 6: precedence 50 > 40"``).
+        """
+        from . import addrsort
+
+        conf = self.gai_conf()
+        if not explain:
+            return addrsort.sort_destinations(dests, conf), None
+        expl = addrsort.explain_sort(dests, conf)
+        return expl.order, [r.text for r in expl.reasons]
+
+    def ordering_policy(self) -> dict[str, Any]:
+        """The address-ordering tables in effect, with where they came from (``lookup config``)."""
+        conf = self.gai_conf()
+        doc: dict[str, Any] = {"path": conf.path, "status": "ok" if conf.exists else "missing (built-in tables)",
+                               "reload": conf.reload}
+        tables: tuple[tuple[str, Any, Any], ...] = (
+            ("precedence", conf.precedence, conf.precedences()),
+            ("label", conf.label, conf.labels()),
+            ("scopev4", conf.scopev4, conf.scopes()),
+        )
+        for name, table, rows in tables:
+            doc[name] = [{"prefix": str(e).rsplit(" ", 1)[0], "value": e.value, "line": e.line} for e in rows]
+            doc[f"{name}_origin"] = "built-in" if table is None else conf.path
+        return doc
 
     def local_domain(self) -> str:
         """NI_NOFQDN's domain, found once as glibc's ``nrl_domainname`` does."""
