@@ -157,8 +157,7 @@ class HostQuery:
         answer, _action = yield from walk(self.sources, ask, self.trace)
         if answer is None:
             return NssResult(UNAVAIL, None, NO_RECOVERY, 0, "")
-        source = self.trace[-1].source if self.trace else ""
-        return NssResult(answer.status, answer.value, answer.h_errno, answer.errno, source)
+        return NssResult(answer.status, answer.value, answer.h_errno, answer.errno, answer.source)
 
     def gethostbyname4(self, name: str) -> Generator[Any, Any, NssResult]:
         """Addresses of all families for getaddrinfo(AF_UNSPEC)."""

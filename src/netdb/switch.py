@@ -57,7 +57,7 @@ class Answer(NamedTuple):
     ``h_errno`` is the resolver error the source set (glibc's getaddrinfo
     derives EAI codes from it); ``errno`` is set for internal failures;
     ``detail`` is a human sentence for ``--explain`` (which file and line,
-    which DNS names were tried ...).
+    which DNS names were tried ...); ``source`` is filled in by the walk.
     """
 
     status: str
@@ -65,6 +65,7 @@ class Answer(NamedTuple):
     h_errno: int = 0
     errno: int = 0
     detail: str = ""
+    source: str = ""
 
 
 class Step(NamedTuple):
@@ -86,14 +87,14 @@ def walk(
     """Ask each source in turn until an action says ``return``.
 
     ``ask(source_name)`` is a generator returning the source's ``Answer``.
-    Returns the last answer (None when the list was empty) and the action
-    that ended the walk (``"return"``, ``"merge"`` or ``"end"`` when the
-    sources ran out).
+    Returns the last answer, with its ``source`` set (None when the list was
+    empty), and the action that ended the walk (``"return"``, ``"merge"`` or
+    ``"end"`` when the sources ran out).
     """
     answer: Answer | None = None
     for spec in sources:
         started = time.perf_counter() if trace is not None else 0.0
-        answer = yield from ask(spec.name)
+        answer = (yield from ask(spec.name))._replace(source=spec.name)
         action = spec.action(answer.status)
         if trace is not None:
             trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail, answer.value))
