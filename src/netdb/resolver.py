@@ -25,7 +25,6 @@ from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
 from .files.gaiconf import GaiConf, parse_gai_conf
 from .files.hostconf import HostConf, host_conf_path, parse_host_conf
-from .files.hosts import parse_hosts
 from .files.networks import parse_networks
 from .files.nsswitch import NsswitchConf, parse_nsswitch
 from .files.protocols import parse_protocols
@@ -69,7 +68,7 @@ class Resolver:
         self._hostname = hostname
         self._cursors = threading.local()
         path = self.path
-        self._hosts = CachedFile(path("hosts"), lambda t, p: HostsDB(parse_hosts(t or "", p), p))
+        self._hosts = CachedFile(path("hosts"), lambda t, p: HostsDB(t or "", p))
         self._services = CachedFile(path("services"), lambda t, p: ServicesDB(parse_services(t or "", p), p))
         self._protocols = CachedFile(path("protocols"), lambda t, p: ProtocolsDB(parse_protocols(t or "", p), p))
         self._networks = CachedFile(path("networks"), lambda t, p: NetworksDB(parse_networks(t or "", p), p))

@@ -55,7 +55,7 @@ def collect(r: Resolver) -> dict[str, Any]:
     doc: dict[str, Any] = {"etc": r.etc, "files": []}
     for name in ("hosts", "services", "protocols", "networks", "rpc"):
         snap = r.snapshot(name)
-        entries = len(snap.value.lines) if name == "hosts" else len(snap.value.entries)
+        entries = len(snap.value) if name == "hosts" else len(snap.value.entries)
         doc["files"].append({"file": snap.path, "status": snap.status if snap.ok or not snap.error else f"{snap.status}: {snap.error}",
                              "entries": entries, "diagnostics": len(snap.value.diagnostics)})
 

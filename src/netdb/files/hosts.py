@@ -9,12 +9,10 @@ on the family asked for; that logic lives in ``netdb.hostsdb``, not here.
 
 from __future__ import annotations
 
-import re
 import socket
 from typing import NamedTuple
 
 from ._lineparse import records
-from ._text import encode_raw
 from .diagnostics import Diagnostic
 
 __all__ = ["HostsLine", "ParsedHosts", "parse_hosts"]
@@ -40,31 +38,10 @@ class HostsLine(NamedTuple):
 
 
 class ParsedHosts(NamedTuple):
-    """The usable lines of a hosts file, in file order, and the diagnostics.
-
-    ``oversized`` lists the lines that do not fit the 16 KiB buffer CPython
-    gives ``gethostbyname_r``/``gethostbyaddr_r``: those calls fail on any
-    name whose first match comes at or after such a line, while getaddrinfo,
-    getnameinfo and getent (which grow their buffers) are unaffected.
-    """
+    """The usable lines of a hosts file, in file order, and the diagnostics."""
 
     entries: list[HostsLine]
     diagnostics: list[Diagnostic]
-    oversized: tuple[Oversized, ...] = ()
-
-
-class Oversized(NamedTuple):
-    """A hosts line too big for CPython's 16 KiB ``gethost*_r`` buffer.
-
-    ``unreadable``: the line itself does not fit, so every lookup that reads
-    past it fails; otherwise only its alias pointers do not fit, which
-    matters only to lookups in a family whose mode accepts its address
-    (``packed``).
-    """
-
-    lineno: int
-    unreadable: bool
-    packed: bytes | None
 
 
 # CPython's gethostbyname_r/gethostbyaddr_r buffer: 16384 bytes, 16383 passed.
@@ -107,26 +84,7 @@ def parse_hosts(text: str, path: str = "/etc/hosts") -> ParsedHosts:
             entries.append(HostsLine(lineno, packed, "", ()))
         else:
             entries.append(HostsLine(lineno, packed, fields[1], tuple(fields[2:])))
-    return ParsedHosts(entries, diags, _oversized(text, entries))
-
-
-def _oversized(text: str, entries: list[HostsLine]) -> tuple[Oversized, ...]:
-    """The lines too long for CPython's 16 KiB buffer: looked for only when some line is long."""
-    if _LONG_LINE.search(text) is None:
-        return ()
-    by_line = {e.lineno: e for e in entries}
-    out = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        if len(line) < 1000:
-            continue
-        entry = by_line.get(lineno)
-        readable, parsable = python_buffer_fit(encode_raw(line), None if entry is None else len(entry.aliases))
-        if not readable or not parsable:
-            out.append(Oversized(lineno, not readable, None if entry is None else entry.packed))
-    return tuple(out)
-
-
-_LONG_LINE = re.compile("[^\n]{1000}")
+    return ParsedHosts(entries, diags)
 
 
 def _packed(addr: str) -> bytes | None:
