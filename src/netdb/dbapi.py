@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .resolver import Resolver
 
 __all__ = [
+    "DbQuery",
     "enumerate_db",
     "getnetbyaddr",
     "getnetbyname",
@@ -40,12 +41,98 @@ __all__ = [
 
 def _c_string(value: object, what: str) -> str:
     """Check an argument the way the socket module's ``"s"`` format does."""
+    if type(value) is str and value.isascii() and "\0" not in value:
+        return value
     if not isinstance(value, str):
         raise TypeError(f"{what} must be str, not {type(value).__name__}")
     if "\0" in value:
         raise ValueError("embedded null character")
     value.encode("utf-8")  # unencodable text fails here, as in the socket module
     return value
+
+
+def files_only(conf: Any, db: str) -> bool:
+    """Whether ``db``'s switch line comes down to "the files source answers".
+
+    True when ``files`` is listed, every source before it answers UNAVAIL with
+    the action ``continue`` (none of them can be loaded here), and ``files``
+    returns on SUCCESS: then whatever the files table says is the answer, and
+    the walk can be skipped.  (Sources after ``files`` cannot find anything.)
+    """
+    if conf.error is not None:
+        return False
+    for spec in conf.sources_for(db):
+        if spec.name == "files":
+            return bool(spec.action(SUCCESS) != "continue")
+        if spec.action(UNAVAIL) != "continue":
+            return False
+    return False
+
+
+def files_table(resolver: Resolver, db: str) -> Any:
+    """The files table when the switch reduces to it (None if the file is unusable), else NotImplemented.
+
+    Costs two ``stat`` calls (nsswitch.conf and the database file): the fast
+    path of every service and protocol lookup.
+    """
+    ns = resolver.nsswitch_snapshot()
+    plan = ns.memo.get(db)
+    if plan is None:
+        plan = ns.memo[db] = files_only(ns.value, db)
+    if not plan:
+        return NotImplemented
+    snap = resolver.snapshot(db)
+    return snap.value if snap.ok else None
+
+
+class DbQuery:
+    """One call's view of a database: the switch line and the file, each checked once.
+
+    ``find(fn)`` walks the sources with ``fn(table) -> entry index | None`` as
+    the files source's question; several questions in one call (getaddrinfo
+    asks the services database once per protocol) share the checks.
+    """
+
+    __slots__ = ("_snapshot", "db", "error", "resolver", "sources", "trace")
+
+    def __init__(self, resolver: Resolver, db: str, trace: list[Step] | None = None) -> None:
+        self.resolver = resolver
+        self.db = db
+        self.trace = trace
+        conf = resolver.nsswitch()
+        self.error = conf.error
+        self.sources = () if conf.error is not None else conf.sources_for(db)
+        self._snapshot: Any = None
+
+    def _ask(self, source: str, find: Any) -> Answer:
+        if source != "files":
+            return Answer(UNAVAIL, detail=f"no `{source}` service for {self.db} on this machine")
+        snap = self._snapshot
+        if snap is None:
+            snap = self._snapshot = self.resolver.snapshot(self.db)
+        if not snap.ok:
+            why = "missing" if snap.status == "missing" else snap.error
+            return Answer(UNAVAIL, detail=f"{snap.path}: {why}")
+        table = snap.value
+        i = find(table)
+        if i is None:
+            return Answer(NOTFOUND, detail=f"not in {snap.path}" if self.trace is not None else "")
+        return Answer(SUCCESS, (i, table), detail=f"{snap.path} line {table.line_of(i)}" if self.trace is not None else "")
+
+    def find(self, find: Any) -> tuple[int | None, Any]:
+        """Walk the sources; ``(index, table)`` from the source that found it, or ``(None, None)``."""
+        if self.trace is None:
+            table = files_table(self.resolver, self.db)
+            if table is not NotImplemented:
+                if table is None:
+                    return None, None
+                i = find(table)
+                return (None, None) if i is None else (i, table)
+        answer, _ = walk_sync(self.sources, lambda source: self._ask(source, find), self.trace)
+        if answer is None or answer.status != SUCCESS:
+            return None, None
+        index, table = answer.value
+        return index, table
 
 
 def lookup(
@@ -59,28 +146,7 @@ def lookup(
     Returns ``(index, table)`` of the first source that found it, or
     ``(None, None)``.
     """
-    conf = resolver.nsswitch()
-    if conf.error is not None:
-        return None, None
-
-    def ask(source: str) -> Answer:
-        if source != "files":
-            return Answer(UNAVAIL, detail=f"no `{source}` service for {db} on this machine")
-        snap = resolver.snapshot(db)
-        if not snap.ok:
-            why = "missing" if snap.status == "missing" else snap.error
-            return Answer(UNAVAIL, detail=f"{snap.path}: {why}")
-        table = snap.value
-        i = find(table)
-        if i is None:
-            return Answer(NOTFOUND, detail=f"not in {snap.path}")
-        return Answer(SUCCESS, (i, table), detail=f"{snap.path} line {table.line_of(i)}")
-
-    answer, _ = walk_sync(conf.sources_for(db), ask, trace)
-    if answer is None or answer.status != SUCCESS:
-        return None, None
-    index, table = answer.value
-    return index, table
+    return DbQuery(resolver, db, trace).find(find)
 
 
 def getservbyname(resolver: Resolver, name: str, proto: str | None = None) -> int:
@@ -88,7 +154,11 @@ def getservbyname(resolver: Resolver, name: str, proto: str | None = None) -> in
     _c_string(name, "getservbyname() argument 1")
     if proto is not None:
         _c_string(proto, "getservbyname() argument 2")
-    i, table = lookup(resolver, "services", lambda t: t.index_by_name(name, proto))
+    table = files_table(resolver, "services")
+    if table is not NotImplemented:
+        i = None if table is None else table.index_by_name(name, proto)
+    else:
+        i, table = lookup(resolver, "services", lambda t: t.index_by_name(name, proto))
     if i is None:
         raise OSError("service/proto not found")
     port: int = table.entries[i].port
@@ -103,7 +173,11 @@ def getservbyport(resolver: Resolver, port: int, proto: str | None = None) -> st
         _c_string(proto, "getservbyport() argument 2")
     if port < 0 or port > 0xFFFF:
         raise OverflowError("getservbyport: port must be 0-65535.")
-    i, table = lookup(resolver, "services", lambda t: t.index_by_port(port, proto))
+    table = files_table(resolver, "services")
+    if table is not NotImplemented:
+        i = None if table is None else table.index_by_port(port, proto)
+    else:
+        i, table = lookup(resolver, "services", lambda t: t.index_by_port(port, proto))
     if i is None:
         raise OSError("port/proto not found")
     name: str = table.entries[i].name
@@ -113,7 +187,11 @@ def getservbyport(resolver: Resolver, port: int, proto: str | None = None) -> st
 def getprotobyname(resolver: Resolver, name: str) -> int:
     """``socket.getprotobyname``: the number of the first matching line."""
     _c_string(name, "getprotobyname() argument")
-    i, table = lookup(resolver, "protocols", lambda t: t.index_by_name(name))
+    table = files_table(resolver, "protocols")
+    if table is not NotImplemented:
+        i = None if table is None else table.index_by_name(name)
+    else:
+        i, table = lookup(resolver, "protocols", lambda t: t.index_by_name(name))
     if i is None:
         raise OSError("protocol not found")
     number: int = table.entries[i].number
@@ -174,7 +252,7 @@ def enumerate_db(resolver: Resolver, db: str) -> list[Any]:
     ``files`` lists nothing.  For hosts, the IPv4 form of each line.
     """
     conf = resolver.nsswitch()
-    if conf.error is not None or not any(s.name == "files" for s in conf.sources_for(db)):
+    if conf.error is not None or not any(spec.name == "files" for spec in conf.sources_for(db)):
         return []
     snap = resolver.snapshot(db)
     if db == "hosts":

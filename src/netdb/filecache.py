@@ -22,7 +22,7 @@ import os
 import stat
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .files._text import decode
 
@@ -36,9 +36,13 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 class Snapshot(Generic[T]):
-    """One parsed version of a file."""
+    """One parsed version of a file.
 
-    __slots__ = ("error", "identity", "path", "status", "value")
+    ``memo`` holds what callers derive from this version (it is dropped with
+    it when the file changes).
+    """
+
+    __slots__ = ("error", "identity", "memo", "path", "status", "value")
 
     def __init__(self, path: str, value: T, status: str, error: str | None, identity: tuple[int, ...] | None) -> None:
         self.path = path
@@ -46,6 +50,7 @@ class Snapshot(Generic[T]):
         self.status = status
         self.error = error
         self.identity = identity
+        self.memo: dict[str, Any] = {}
 
     @property
     def ok(self) -> bool:

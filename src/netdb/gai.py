@@ -169,6 +169,13 @@ def parse_service(service: str | None, flags: int) -> int | None:
     """``gaih_service.num``: the port number, -1 for a name, None for no service."""
     if not service:
         return None
+    if service.isdigit() and service.isascii():
+        return c_int(int(service) & 0xFFFFFFFF) if len(service) < 20 else parse_service_slow(service)
+    return parse_service_slow(service, flags)
+
+
+def parse_service_slow(service: str, flags: int = 0) -> int | None:
+    """``parse_service`` for strings that are not plain digits (``strtoul`` semantics)."""
     value, end, _ = strtoul(service, 10)
     if end == 0 or end != len(service):
         if flags & AI_NUMERICSERV:
@@ -194,14 +201,15 @@ def get_servtuples(query: HostQuery, service: str | None, num: int | None, sockt
         raise gaierror(EAI_SERVICE)
     if num is None or num >= 0:
         port = (num or 0) & 0xFFFF
-        origin = "no service: port 0" if num is None else f"numeric service: port {port}"
+        origin = "no service" if num is None else "numeric service"
         if chosen is not None:
             proto = protocol if chosen.protoflag & _PROTOANY else chosen.protocol
             return [ServTuple(chosen.socktype, proto, port, origin)]
         return [ServTuple(tp.socktype, tp.protocol, port, origin) for tp in TYPEPROTO if tp.default]
     assert service is not None
+    services = dbapi.DbQuery(query.resolver, "services")
     if chosen is not None:
-        st = _serv_by_name(query, service, chosen, protocol)
+        st = _serv_by_name(services, service, chosen, protocol)
         if st is None:
             raise gaierror(EAI_SERVICE)
         return [st]
@@ -209,7 +217,7 @@ def get_servtuples(query: HostQuery, service: str | None, num: int | None, sockt
     for tp in TYPEPROTO:
         if tp.protoflag & _NOSERVICE:
             continue
-        st = _serv_by_name(query, service, tp, protocol)
+        st = _serv_by_name(services, service, tp, protocol)
         if st is not None:
             out.append(st)
     if not out:
@@ -217,8 +225,8 @@ def get_servtuples(query: HostQuery, service: str | None, num: int | None, sockt
     return out
 
 
-def _serv_by_name(query: HostQuery, service: str, tp: _TypeProto, protocol: int) -> ServTuple | None:
-    i, table = dbapi.lookup(query.resolver, "services", lambda t: t.index_by_name(service, tp.name))
+def _serv_by_name(services: dbapi.DbQuery, service: str, tp: _TypeProto, protocol: int) -> ServTuple | None:
+    i, table = services.find(lambda t: t.index_by_name(service, tp.name))
     if i is None:
         return None
     proto = protocol if tp.protoflag & _PROTOANY else tp.protocol
@@ -306,6 +314,8 @@ def try_simple_gethostbyname(query: HostQuery, name: str, found: _Found) -> Gene
 
 
 def _origin(source: str, query: HostQuery) -> str:
+    if not query.describe:
+        return ""
     if source == "files":
         path: str = query.hosts_snapshot().path
         return path
@@ -339,7 +349,8 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
                     found.canon = canon
                 origin = _origin(source, query)
                 for hit in hits:
-                    found.at.append(AddrTuple(hit.family, hit.packed, 0, f"{origin} line {hit.lineno}" if hit.lineno else origin))
+                    found.at.append(AddrTuple(hit.family, hit.packed, 0,
+                                              f"{origin} line {hit.lineno}" if origin and hit.lineno else origin))
             else:
                 state["no_data"] = EAI_AGAIN if ans.h_errno == TRY_AGAIN else int(ans.h_errno == NO_DATA)
             state["no_inet6_data"] = state["no_data"]
@@ -405,7 +416,7 @@ def _gethosts(
             origin = _origin(source, query)
             for k, a in enumerate(h.addr_list):
                 packed = socket.inet_pton(lookup_family, a)
-                where = f"{origin} line {lines[k]}" if k < len(lines) else origin
+                where = f"{origin} line {lines[k]}" if origin and k < len(lines) else origin
                 if lookup_family == AF_INET and req_family == AF_INET6:
                     found.at.append(AddrTuple(AF_INET6, _map4(packed), 0, where + ", v4-mapped"))
                 else:

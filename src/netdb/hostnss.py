@@ -76,12 +76,15 @@ class HostQuery:
     oversized line.
     """
 
-    __slots__ = ("_hosts", "h_errno", "mode", "multi", "python_buffer", "resolver", "sources", "switch_error", "trace")
+    __slots__ = ("_hosts", "describe", "h_errno", "mode", "multi", "python_buffer", "resolver", "sources",
+                 "switch_error", "trace")
 
     def __init__(self, resolver: Resolver, trace: list[Step] | None = None, *, mode: str = "global",
-                 python_buffer: bool = False) -> None:
+                 python_buffer: bool = False, describe: bool = False) -> None:
         self.resolver = resolver
         self.trace = trace
+        # Say where each answer came from (file lines, DNS queries): for --explain and the CLI.
+        self.describe = describe or trace is not None
         self.mode = mode
         self.h_errno = thread_h_errno() if mode == "global" else 0
         self.python_buffer = python_buffer
@@ -125,7 +128,7 @@ class HostQuery:
     def ask_byname4(self, source: str, name: str) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname4_r``."""
         if source == "files":
-            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi)
+            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe)
             first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
             return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
         return self.unloadable(source)
@@ -134,7 +137,7 @@ class HostQuery:
     def ask_byname3(self, source: str, name: str, family: int) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname3_r``."""
         if source == "files":
-            ans = files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
+            ans = files_source.byname3(self.hosts_snapshot(), name, family, self.multi, self.describe)
             first = ans.value[1][0] if ans.status == SUCCESS else 0
             return self._files(ans, first, ans.status != SUCCESS or self.multi, family)
         return self.unloadable(source)
@@ -143,7 +146,7 @@ class HostQuery:
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyaddr2_r``."""
         if source == "files":
-            ans = files_source.byaddr(self.hosts_snapshot(), packed)
+            ans = files_source.byaddr(self.hosts_snapshot(), packed, self.describe)
             family = AF_INET if len(packed) == 4 else AF_INET6
             return self._files(ans, ans.value[1] if ans.status == SUCCESS else 0, ans.status != SUCCESS, family)
         return self.unloadable(source)

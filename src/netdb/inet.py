@@ -79,6 +79,11 @@ def inet_aton_exact(s: str) -> bytes | None:
     """getaddrinfo's IPv4 literal parser: ``inet_aton`` forms, whole string only."""
     if not s or not ("0" <= s[0] <= "9"):
         return None
+    try:
+        # A strict dotted quad (no leading zeros) means the same to both parsers.
+        return socket.inet_pton(socket.AF_INET, s)
+    except (OSError, ValueError, UnicodeError):
+        pass
     res = inet_aton(s)
     if res is None or res[1] != len(s):
         return None

@@ -53,11 +53,19 @@ def _c_str(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def _idna_ok_ascii(host: str) -> bool:
+    """True when Python's IDNA codec would pass this ASCII host through unchanged."""
+    labels = host.split(".")
+    return all(0 < len(label) < 64 for label in labels[:-1]) and len(labels[-1]) < 64 and "\0" not in host
+
+
 def c_host(host: object, func: str = "getaddrinfo") -> str | None:
     """The host argument as the C library receives it (None, or the IDNA bytes as text)."""
     if host is None:
         return None
     if isinstance(host, str):
+        if host.isascii() and _idna_ok_ascii(host):
+            return host
         return _c_str(host.encode("idna"))
     if isinstance(host, bytes):
         return _c_str(host)
@@ -81,6 +89,8 @@ def c_port(port: object) -> str | None:
 
 def c_int(value: object) -> int:
     """An ``"i"`` argument: an integer that fits a C int."""
+    if type(value) is int and _INT_MIN <= value <= _INT_MAX:
+        return value
     if isinstance(value, float) or not hasattr(value, "__index__"):
         raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
     number = value.__index__()
@@ -98,25 +108,26 @@ def _c_uint(value: object) -> int:
     return int(value.__index__()) & 0xFFFFFFFF
 
 
-def _enum(value: int, kind: Any) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        return value
+_FAMILIES: dict[int, Any] = {int(f): f for f in socket.AddressFamily}
+_KINDS: dict[int, Any] = {int(k): k for k in socket.SocketKind}
 
 
 def to_tuples(answer: GaiAnswer) -> list[tuple[Any, ...]]:
-    """The socket module's 5-tuples for a getaddrinfo answer."""
+    """The socket module's 5-tuples for a getaddrinfo answer (the enum members it uses, or plain ints)."""
     out: list[tuple[Any, ...]] = []
     canon = answer.canonname
-    first_name = "" if canon is None else py_str(canon)
-    for i, e in enumerate(answer.entries):
-        if e.family == socket.AF_INET:
-            sockaddr: tuple[Any, ...] = (socket.inet_ntop(socket.AF_INET, e.packed), e.port)
-        else:
-            sockaddr = (socket.inet_ntop(socket.AF_INET6, e.packed), e.port, 0, e.scope_id)
-        out.append((_enum(e.family, socket.AddressFamily), _enum(e.socktype, socket.SocketKind), e.protocol,
-                    first_name if i == 0 else "", sockaddr))
+    name = "" if canon is None else py_str(canon)
+    ntop = socket.inet_ntop
+    families, kinds = _FAMILIES, _KINDS
+    last_packed = b""
+    text = ""
+    for e in answer.entries:
+        if e.packed != last_packed:
+            last_packed = e.packed
+            text = ntop(socket.AF_INET if len(e.packed) == 4 else socket.AF_INET6, e.packed)
+        sockaddr: tuple[Any, ...] = (text, e.port) if e.family == socket.AF_INET else (text, e.port, 0, e.scope_id)
+        out.append((families.get(e.family, e.family), kinds.get(e.socktype, e.socktype), e.protocol, name, sockaddr))
+        name = ""
     return out
 
 
@@ -131,8 +142,12 @@ def resolve(
     *,
     trace: list[Step] | None = None,
     explain: bool = False,
+    describe: bool = True,
 ) -> GaiAnswer:
-    """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments."""
+    """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments.
+
+    ``describe=False`` leaves the origins empty (what ``getaddrinfo`` needs).
+    """
     name = c_host(host)
     service = c_port(port)
     fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)

@@ -74,6 +74,10 @@ class Resolver:
         self._networks = CachedFile(path("networks"), lambda t, p: NetworksDB(parse_networks(t or "", p), p))
         self._rpc = CachedFile(path("rpc"), lambda t, p: RpcDB(parse_rpc(t or "", p), p))
         self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch)
+        self._databases: dict[str, CachedFile[Any]] = {
+            "services": self._services, "protocols": self._protocols, "networks": self._networks,
+            "rpc": self._rpc, "hosts": self._hosts,
+        }
         self._gaiconf = CachedFile(path("gai.conf"), parse_gai_conf, watch=False)
         env_ = self.env
         self._hostconf = CachedFile(
@@ -117,20 +121,17 @@ class Resolver:
         """The parsed nsswitch.conf (glibc re-reads it when it changes)."""
         return self._nsswitch.get().value
 
+    def nsswitch_snapshot(self) -> Snapshot[NsswitchConf]:
+        """The current nsswitch.conf snapshot (with its ``memo`` of derived plans)."""
+        return self._nsswitch.get()
+
     def host_conf(self) -> HostConf:
         """The parsed host.conf (read once, as glibc does)."""
         return self._hostconf.get().value
 
     def snapshot(self, db: str) -> Snapshot[Any]:
         """The current snapshot of a database file: hosts, services, protocols, networks or rpc."""
-        files: dict[str, CachedFile[Any]] = {
-            "services": self._services,
-            "protocols": self._protocols,
-            "networks": self._networks,
-            "rpc": self._rpc,
-            "hosts": self._hosts,
-        }
-        return files[db].get()
+        return self._databases[db].get()
 
     # -- services, protocols, networks, rpc --------------------------------
 

@@ -108,16 +108,18 @@ def walk_sync(
     ask: Callable[[str], Answer],
     trace: list[Step] | None = None,
 ) -> tuple[Answer | None, str]:
-    """``walk`` for databases whose sources never need I/O (services, protocols ...)."""
+    """``walk`` for databases whose sources never need I/O (services, protocols ...).
 
-    def ask_now(name: str) -> Generator[Any, Any, Answer]:
-        return ask(name)
-        yield  # a generator that never yields: these sources need no I/O
-
-    steps = walk(sources, ask_now, trace)
-    try:
-        next(steps)
-    except StopIteration as done:
-        result: tuple[Answer | None, str] = done.value
-        return result
-    raise RuntimeError("a source without I/O asked for I/O")
+    The same loop as ``walk`` without the generator machinery: these lookups
+    are on the hot path of getaddrinfo's service resolution.
+    """
+    answer: Answer | None = None
+    for spec in sources:
+        started = time.perf_counter() if trace is not None else 0.0
+        answer = ask(spec.name)._replace(source=spec.name)
+        action = spec.action(answer.status)
+        if trace is not None:
+            trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail, answer.value))
+        if action != "continue":
+            return answer, action
+    return answer, "end"

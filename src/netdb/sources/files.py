@@ -29,33 +29,36 @@ def _lines(numbers: list[int]) -> str:
     return "line " + str(numbers[0]) if len(numbers) == 1 else "lines " + ", ".join(map(str, numbers))
 
 
-def byname4(snap: Snapshot[HostsDB], name: str, multi: bool) -> Answer:
-    """``gethostbyname4_r``: addresses of every family; value ``(canonname, [AddressHit])``."""
+def byname4(snap: Snapshot[HostsDB], name: str, multi: bool, describe: bool = True) -> Answer:
+    """``gethostbyname4_r``: addresses of every family; value ``(canonname, [AddressHit])``.
+
+    ``describe=False`` skips the sentence for ``--explain`` (the hot path).
+    """
     if not snap.ok:
         return _unavailable(snap, NO_DATA)
     found = snap.value.lookup_unspec(name, multi)
     if found is None:
-        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no line of {snap.path} names {name!r}")
-    _canon, hits = found
-    return Answer(SUCCESS, found, detail=f"{snap.path} {_lines([h.lineno for h in hits])}")
+        return Answer(NOTFOUND, None, HOST_NOT_FOUND, 0, f"no line of {snap.path} names {name!r}" if describe else "")
+    return Answer(SUCCESS, found, 0, 0, f"{snap.path} {_lines([h.lineno for h in found[1]])}" if describe else "")
 
 
-def byname3(snap: Snapshot[HostsDB], name: str, family: int, multi: bool) -> Answer:
+def byname3(snap: Snapshot[HostsDB], name: str, family: int, multi: bool, describe: bool = True) -> Answer:
     """``gethostbyname3_r(name, family)``: value ``(hostent, line numbers)``."""
     if not snap.ok:
         return _unavailable(snap, 0)
     found = snap.value.lookup_family(name, family, multi)
     if found is None:
         fam = "IPv4" if family == socket.AF_INET else "IPv6"
-        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no {fam} line of {snap.path} names {name!r}")
-    return Answer(SUCCESS, found, detail=f"{snap.path} {_lines(found[1])}")
+        return Answer(NOTFOUND, None, HOST_NOT_FOUND, 0, f"no {fam} line of {snap.path} names {name!r}" if describe else "")
+    return Answer(SUCCESS, found, 0, 0, f"{snap.path} {_lines(found[1])}" if describe else "")
 
 
-def byaddr(snap: Snapshot[HostsDB], packed: bytes) -> Answer:
+def byaddr(snap: Snapshot[HostsDB], packed: bytes, describe: bool = True) -> Answer:
     """``gethostbyaddr_r``: value ``(hostent, line number)`` of the first line with the address."""
     if not snap.ok:
         return _unavailable(snap, 0)
     found = snap.value.lookup_addr(packed)
     if found is None:
-        return Answer(NOTFOUND, h_errno=HOST_NOT_FOUND, detail=f"no line of {snap.path} has {socket.inet_ntop(socket.AF_INET if len(packed) == 4 else socket.AF_INET6, packed)}")
-    return Answer(SUCCESS, found, detail=f"{snap.path} line {found[1]}")
+        text = socket.inet_ntop(socket.AF_INET if len(packed) == 4 else socket.AF_INET6, packed)
+        return Answer(NOTFOUND, None, HOST_NOT_FOUND, 0, f"no line of {snap.path} has {text}" if describe else "")
+    return Answer(SUCCESS, found, 0, 0, f"{snap.path} line {found[1]}" if describe else "")
