@@ -147,8 +147,8 @@ def section_cli(tmp: Path) -> list[str]:
                           "    print(name)\n\napp()\n")
     env_argv = [str(lookup)] if lookup.exists() else [PYTHON, "-m", "netdb"]
     cases = {
-        "lookup serv mysql": env_argv + ["serv", "mysql"],
-        "lookup services mysql": env_argv + ["services", "mysql"],
+        "lookup serv mysql": [*env_argv, "serv", "mysql"],
+        "lookup services mysql": [*env_argv, "services", "mysql"],
         "one-command typer program": [PYTHON, str(typer_prog), "x"],
         "getent services mysql": ["getent", "services", "mysql"],
         "python -c pass (venv interpreter)": [PYTHON, "-c", "pass"],
