@@ -93,13 +93,14 @@ def free_port(address: str, *, tries: int = 50) -> int:
 @functools.cache
 def port53_unavailable_reason() -> str | None:
     """None when this process may bind port 53 on a loopback address, else why not."""
-    with contextlib.suppress(OSError):
-        lease = Lease.acquire(DNS_PORT)
-        lease.release()
-        return None
-    if os.geteuid() != 0:
-        return "binding port 53 (needed for glibc to reach a test DNS server) needs root"
-    return "could not bind port 53 on any 127.53.x.y address (another server holds a wildcard?)"
+    try:
+        Lease.acquire(DNS_PORT).release()
+    except PermissionError:
+        return ("binding port 53 (glibc only asks port 53) is not permitted: "
+                "needs root or CAP_NET_BIND_SERVICE")
+    except OSError as exc:
+        return f"could not bind port 53 on any {PREFIX}.x.y address ({exc}); another server on *:53?"
+    return None
 
 
 def clean_stale_leases(directory: Path | None = None) -> int:
