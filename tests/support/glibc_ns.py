@@ -5,7 +5,8 @@ fixture files are bind-mounted over ``/etc/<name>``, and, by default, inside a
 new network namespace that holds only ``lo``.  ``/etc/resolv.conf`` is always
 replaced: by the fixture's own (which may name loopback servers only) or by one
 that points at a closed loopback port, so glibc can never reach the machine's
-configured nameserver.  The real /etc is never written.
+configured nameserver.  nscd's socket, if any, is hidden so that glibc cannot
+ask the host's nscd instead.  The real /etc is never written.
 
 ``available()`` says whether the machine allows this (root, unshare, mount);
 tests call ``require()`` to skip with the reason when it does not.
@@ -46,6 +47,11 @@ if [ -n "$ABSENT" ]; then
   mount --bind "$SCRATCH/etc" /etc
 fi
 for f in $BIND; do mount --bind "$FIXDIR/$f" "/etc/$f"; done
+# nscd would answer from the host's configuration (and DNS) whatever /etc says here,
+# even across network namespaces (its socket is a file): hide its socket.
+for d in /run/nscd /var/run/nscd; do
+  if [ -S "$d/socket" ]; then mount -t tmpfs -o size=64k netdb-no-nscd "$d"; fi
+done
 if [ -n "$HOSTNAME_SET" ]; then hostname "$HOSTNAME_SET"; fi
 exec "$@"
 '''
