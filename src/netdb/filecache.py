@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from .files._text import decode
+from .watch import WATCH_AFTER, Watcher, watcher
 
 __all__ = ["MAX_FILE_BYTES", "CachedFile", "Snapshot"]
 
@@ -63,9 +64,15 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
 
 
 class CachedFile(Generic[T]):
-    """A file and the function that parses its text (``None`` when missing)."""
+    """A file and the function that parses its text (``None`` when missing).
 
-    __slots__ = ("_lock", "_snapshot", "parse", "path", "watch")
+    ``watch=False`` reads the file once (glibc reads host.conf once per
+    process).  Otherwise each ``get`` checks the file: with a ``stat``, or,
+    once the file is read often, through ``netdb.watch`` (inotify), which
+    answers "nothing changed" for all watched files with a single ``poll``.
+    """
+
+    __slots__ = ("_generation", "_lock", "_reads", "_snapshot", "_watcher", "parse", "path", "watch")
 
     def __init__(self, path: str, parse: Callable[[str | None, str], T], *, watch: bool = True) -> None:
         self.path = path
@@ -73,12 +80,22 @@ class CachedFile(Generic[T]):
         self.watch = watch
         self._snapshot: Snapshot[T] | None = None
         self._lock = threading.Lock()
+        self._reads = 0
+        self._watcher: Watcher | None = None
+        self._generation = -1
 
     def get(self) -> Snapshot[T]:
         """The current snapshot, re-read if the file changed since the last call."""
         snap = self._snapshot
-        if snap is not None and not self.watch:
-            return snap
+        if snap is not None:
+            if not self.watch:
+                return snap
+            w = self._watcher
+            if w is not None:
+                if w is watcher() and w.current() == self._generation:
+                    return snap
+                self._watcher = None
+        self._arm()
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -110,6 +127,20 @@ class CachedFile(Generic[T]):
             if len(data) > MAX_FILE_BYTES:
                 return self._store(None, "unreadable", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", ident)
             return self._store(decode(data), "ok", None, ident)
+
+    def _arm(self) -> int:
+        """Count a ``stat``; watch the file once it is read often.  Returns the generation to record."""
+        self._reads += 1
+        if self._reads < WATCH_AFTER or not self.watch:
+            return -1
+        w = watcher()
+        if w is None or not w.watch(self.path):
+            self._reads = -(1 << 30)  # stat from now on
+            return -1
+        generation = w.current()
+        self._watcher = w
+        self._generation = generation
+        return generation
 
     def _store(self, text: str | None, status: str, error: str | None, ident: tuple[int, ...] | None) -> Snapshot[T]:
         snap = Snapshot(self.path, self.parse(text, self.path), status, error, ident)
