@@ -151,7 +151,7 @@ def resolve(
     name = c_host(host)
     service = c_port(port)
     fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)
-    query = HostQuery(resolver, trace)
+    query = HostQuery(resolver, trace, describe=describe)
     return run_sync(gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain),
                     resolver.perform_io)
 
@@ -159,7 +159,7 @@ def resolve(
 def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
                 proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
     """``socket.getaddrinfo``."""
-    return to_tuples(resolve(resolver, host, port, family, type, proto, flags))
+    return to_tuples(resolve(resolver, host, port, family, type, proto, flags, describe=False))
 
 
 def _setipaddr(resolver: Resolver, name: str, af: int) -> tuple[int, bytes]:
