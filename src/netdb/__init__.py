@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import ConfigError, gaierror, herror
+    from .gai import AI_CANONIDN, AI_IDN
+    from .gni import NI_IDN
     from .records import addrinfo, hostent, netent, protoent, rpcent, servent
     from .resolver import Resolver
     from .socketpatch import PatchHandle, install, patch, uninstall
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AI_CANONIDN",
+    "AI_IDN",
+    "NI_IDN",
     "ConfigError",
     "PatchHandle",
     "Resolver",
@@ -91,6 +96,7 @@ _LAZY = {
     "Resolver": "resolver", "ConfigError": "errors", "gaierror": "errors", "herror": "errors",
     "addrinfo": "records", "hostent": "records", "netent": "records", "protoent": "records",
     "rpcent": "records", "servent": "records",
+    "AI_IDN": "gai", "AI_CANONIDN": "gai", "NI_IDN": "gni",
     "patch": "socketpatch", "install": "socketpatch", "uninstall": "socketpatch", "PatchHandle": "socketpatch",
 }
 
