@@ -8,6 +8,12 @@ enumerations (``services()``, ``hosts()`` ...) and the C-style
 :class:`Resolver` reading ``/etc`` (or ``$NETDB_ETC``), created on first use;
 make your own ``Resolver(etc=...)`` to read another tree.
 
+``netdb.patch(resolver)`` (a context manager) and ``netdb.install()`` /
+``netdb.uninstall()`` route the ``socket`` module's own functions through a
+Resolver, so that ``urllib``, ``http.client``, asyncio and other clients
+resolve through netdb (see :mod:`netdb.socketpatch`); :mod:`netdb.testing`
+builds hermetic resolvers for tests, with a pytest plugin.
+
     >>> import netdb
     >>> netdb.getservbyname("http", "tcp")
     80
@@ -21,13 +27,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import ConfigError, gaierror, herror
+    from .gai import AI_CANONIDN, AI_IDN
+    from .gni import NI_IDN
     from .records import addrinfo, hostent, netent, protoent, rpcent, servent
     from .resolver import Resolver
+    from .socketpatch import PatchHandle, install, patch, uninstall
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AI_CANONIDN",
+    "AI_IDN",
+    "NI_IDN",
     "ConfigError",
+    "PatchHandle",
     "Resolver",
     "addrinfo",
     "default_resolver",
@@ -59,8 +72,10 @@ __all__ = [
     "herror",
     "hostent",
     "hosts",
+    "install",
     "netent",
     "networks",
+    "patch",
     "protocols",
     "protoent",
     "rpcent",
@@ -73,6 +88,7 @@ __all__ = [
     "setprotoent",
     "setrpcent",
     "setservent",
+    "uninstall",
 ]
 
 # Imported on first use, so that `lookup serv mysql` loads only what it needs.
@@ -80,6 +96,8 @@ _LAZY = {
     "Resolver": "resolver", "ConfigError": "errors", "gaierror": "errors", "herror": "errors",
     "addrinfo": "records", "hostent": "records", "netent": "records", "protoent": "records",
     "rpcent": "records", "servent": "records",
+    "AI_IDN": "gai", "AI_CANONIDN": "gai", "NI_IDN": "gni",
+    "patch": "socketpatch", "install": "socketpatch", "uninstall": "socketpatch", "PatchHandle": "socketpatch",
 }
 
 

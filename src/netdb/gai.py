@@ -35,7 +35,6 @@ from .errors import (
     EAI_AGAIN,
     EAI_BADFLAGS,
     EAI_FAMILY,
-    EAI_IDN_ENCODE,
     EAI_NODATA,
     EAI_NONAME,
     EAI_SERVICE,
@@ -514,43 +513,15 @@ def gai_core(
 
 
 def idna_encode(name: str) -> str:
-    """AI_IDN: a UTF-8 name to its ASCII (punycode) form, as glibc's libidn2 call does."""
-    raw = name.encode("utf-8", "surrogateescape")
-    if raw.isascii():
-        return name
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise gaierror(EAI_IDN_ENCODE) from None
-    if "\\" in text:
-        raise gaierror(EAI_IDN_ENCODE)
-    try:
-        import idna  # type: ignore[import-not-found,unused-ignore]
+    """AI_IDN: glibc's ``__idna_to_dns_encoding`` (see ``netdb.idn.to_dns``)."""
+    from .idn import to_dns
 
-        return str(idna.encode(text, uts46=True).decode("ascii"))
-    except ImportError:
-        pass
-    except Exception:
-        raise gaierror(EAI_IDN_ENCODE) from None
-    try:
-        return text.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise gaierror(EAI_IDN_ENCODE) from None
+    return to_dns(name)
 
 
 def idna_decode(name: str) -> str:
-    """AI_CANONIDN: the canonical name back from punycode (kept as is when that fails)."""
-    if "xn--" not in name.lower():
-        return name
-    try:
-        import idna  # type: ignore[import-not-found,unused-ignore]
+    """AI_CANONIDN: the name decoded from Punycode, or unchanged when that fails, as glibc falls back."""
+    from .idn import from_dns
 
-        return str(idna.decode(name))
-    except ImportError:
-        pass
-    except Exception:
-        return name
-    try:
-        return name.encode("ascii").decode("idna")
-    except UnicodeError:
-        return name
+    decoded = from_dns(name)
+    return name if decoded is None else decoded

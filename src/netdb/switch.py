@@ -46,9 +46,13 @@ class SourceSpecLike(Protocol):
     """What the switch needs of one source named in nsswitch.conf."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The source's name (files, dns, myhostname ...)."""
+        ...
 
-    def action(self, status: str) -> str: ...
+    def action(self, status: str) -> str:
+        """The action ``[STATUS=action]`` attaches to a status: continue, return or merge."""
+        ...
 
 
 class Answer(NamedTuple):

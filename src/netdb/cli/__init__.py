@@ -5,7 +5,8 @@ every failure into one line on stderr and a documented exit status:
 
 ====  ==========================================================================
  0    success
- 1    ``compare``: the paths disagree; ``check``: a file has a diagnostic
+ 1    ``compare``: the paths disagree; ``check``: a file has a diagnostic;
+      ``connect``: every connection attempt failed
  2    a key or name was not found (getent's status), or did not resolve
  3    enumeration not supported for that database (getent's status)
  64   usage error: unknown option or command, bad family, port out of range,
@@ -15,6 +16,7 @@ every failure into one line on stderr and a documented exit status:
  70   internal error (a bug: please report it); never a traceback unless
       ``NETDB_DEBUG=1``
  75   temporary failure: DNS did not answer (EAI_AGAIN) or ``--timeout`` ran out
+      (``connect``: no attempt connected in time)
 ====  ==========================================================================
 """
 

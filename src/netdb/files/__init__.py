@@ -1,0 +1,1 @@
+"""Pure parsers of the configuration files: text in, records and diagnostics out (no I/O)."""
