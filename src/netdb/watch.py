@@ -53,8 +53,7 @@ class Watcher:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.fd = fd
         self.generation = 0
-        self._poll = select.poll()
-        self._poll.register(fd, select.POLLIN)
+        self._local = threading.local()  # a poll object per thread: one may not be shared
         self._lock = threading.Lock()
         self._dirs: set[str] = set()
 
@@ -75,9 +74,16 @@ class Watcher:
             self._libc.inotify_add_watch(self.fd, os.fsencode(path), _FILE_EVENTS)
         return True
 
+    def _thread_poll(self) -> select.poll:
+        poller = select.poll()
+        poller.register(self.fd, select.POLLIN)
+        self._local.poll = poller
+        return poller
+
     def current(self) -> int:
         """The generation after taking in any pending event (one ``poll``)."""
-        if self._poll.poll(0):
+        poller = getattr(self._local, "poll", None) or self._thread_poll()
+        if poller.poll(0):
             # Advance first, drain after: a thread that polls after the drain
             # still sees the new generation.
             self.generation += 1
