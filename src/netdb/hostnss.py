@@ -50,11 +50,12 @@ class HostQuery:
     the trace list when the caller wants an explanation.
     """
 
-    __slots__ = ("_hosts", "multi", "resolver", "sources", "switch_error", "trace")
+    __slots__ = ("_hosts", "deadline", "multi", "resolver", "sources", "switch_error", "trace")
 
-    def __init__(self, resolver: Resolver, trace: list[Step] | None = None) -> None:
+    def __init__(self, resolver: Resolver, trace: list[Step] | None = None, deadline: float | None = None) -> None:
         self.resolver = resolver
         self.trace = trace
+        self.deadline = deadline if deadline is not None else resolver.call_deadline()
         conf = resolver.nsswitch()
         self.switch_error = conf.error
         self.sources = conf.sources_for("hosts")
@@ -78,22 +79,31 @@ class HostQuery:
         """``_nss_<source>_gethostbyname4_r``."""
         if source == "files":
             return files_source.byname4(self.hosts_snapshot(), name, self.multi)
-        return self.unloadable(source)
-        yield
+        if source == "dns":
+            from .sources import dns as dns_source
 
-    def ask_byname3(self, source: str, name: str, family: int) -> Generator[Any, Any, Answer]:
-        """``_nss_<source>_gethostbyname3_r``."""
+            return (yield from dns_source.byname4(self, name))
+        return self.unloadable(source)
+
+    def ask_byname3(self, source: str, name: str, family: int, *, check: bool = False) -> Generator[Any, Any, Answer]:
+        """``_nss_<source>_gethostbyname3_r`` (``check``: the ``gethostbyname2_r`` entry, which checks the name)."""
         if source == "files":
             return files_source.byname3(self.hosts_snapshot(), name, family, self.multi)
+        if source == "dns":
+            from .sources import dns as dns_source
+
+            return (yield from dns_source.byname3(self, name, family, check=check))
         return self.unloadable(source)
-        yield
 
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyaddr2_r``."""
         if source == "files":
             return files_source.byaddr(self.hosts_snapshot(), packed)
+        if source == "dns":
+            from .sources import dns as dns_source
+
+            return (yield from dns_source.byaddr(self, packed))
         return self.unloadable(source)
-        yield
 
     # -- the NSS entry points ------------------------------------------------
 
@@ -114,12 +124,15 @@ class HostQuery:
         """A hostent of one family (getaddrinfo with AF_INET/AF_INET6)."""
         return (yield from self._walk(lambda source: self.ask_byname3(source, name, family)))
 
+    def _gethostbyname2_walk(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
+        return (yield from self._walk(lambda source: self.ask_byname3(source, name, family, check=True)))
+
     def gethostbyname2(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
         """``gethostbyname2_r``: numeric names first (digits and dots), then the switch."""
         numeric = digits_dots(name, family)
         if numeric is not None:
             return numeric
-        return (yield from self.gethostbyname3(name, family))
+        return (yield from self._gethostbyname2_walk(name, family))
 
     def gethostbyaddr(self, packed: bytes) -> Generator[Any, Any, NssResult]:
         """``gethostbyaddr_r``: the unspecified address is never found."""

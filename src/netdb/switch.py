@@ -57,7 +57,9 @@ class Answer(NamedTuple):
     ``h_errno`` is the resolver error the source set (glibc's getaddrinfo
     derives EAI codes from it); ``errno`` is set for internal failures;
     ``detail`` is a human sentence for ``--explain`` (which file and line,
-    which DNS names were tried ...).
+    which DNS names were tried ...); ``records`` is the structured form of
+    what a source did (the DNS source: one ``netdb.dns.trace.QueryRecord``
+    per query).
     """
 
     status: str
@@ -65,6 +67,7 @@ class Answer(NamedTuple):
     h_errno: int = 0
     errno: int = 0
     detail: str = ""
+    records: tuple[Any, ...] = ()
 
 
 class Step(NamedTuple):
@@ -76,6 +79,7 @@ class Step(NamedTuple):
     seconds: float
     detail: str
     value: Any = None
+    records: tuple[Any, ...] = ()
 
 
 def walk(
@@ -96,7 +100,8 @@ def walk(
         answer = yield from ask(spec.name)
         action = spec.action(answer.status)
         if trace is not None:
-            trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail, answer.value))
+            trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail,
+                              answer.value, answer.records))
         if action != "continue":
             return answer, action
     return answer, "end"
