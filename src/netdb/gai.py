@@ -292,6 +292,8 @@ def _map4(packed: bytes) -> bytes:
 def try_simple_gethostbyname(query: HostQuery, name: str, found: _Found) -> Generator[Any, Any, None]:
     """AF_INET without AI_CANONNAME: glibc asks ``gethostbyname2_r(name, AF_INET)``."""
     res = yield from query.gethostbyname2(name, AF_INET)
+    if res.source == "dns" or res.status != SUCCESS:
+        query.resolver.set_global_h_errno(res.h_errno)  # glibc passes &h_errno itself
     if res.status == SUCCESS:
         h, _lines = res.value
         origin = _origin(res.source, query)
@@ -377,6 +379,7 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
     answer, _action = yield from walk(query.sources, ask, query.trace)
     if answer is None:
         return
+    query.resolver.set_global_h_errno(state["h_errno"])  # glibc passes &h_errno to the sources
     if answer.status in (TRYAGAIN, UNAVAIL) and state["h_errno"] == NETDB_INTERNAL:
         raise OSError(state["errno"], os.strerror(state["errno"]))
     if state["no_data"] and state["no_inet6_data"]:

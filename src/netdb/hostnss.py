@@ -110,10 +110,16 @@ class HostQuery:
     def _walk(self, ask: Any) -> Generator[Any, Any, NssResult]:
         if self.switch_error is not None:
             return NssResult(UNAVAIL, None, NETDB_INTERNAL, errno_mod.EINVAL, "")
-        answer, _action = yield from walk(self.sources, ask, self.trace)
+        last = [""]
+
+        def ask_source(name: str) -> Any:
+            last[0] = name
+            return ask(name)
+
+        answer, _action = yield from walk(self.sources, ask_source, self.trace)
         if answer is None:
             return NssResult(UNAVAIL, None, NO_RECOVERY, 0, "")
-        source = self.trace[-1].source if self.trace else ""
+        source = last[0]
         return NssResult(answer.status, answer.value, answer.h_errno, answer.errno, source)
 
     def gethostbyname4(self, name: str) -> Generator[Any, Any, NssResult]:

@@ -202,10 +202,16 @@ def gethostbyname_gen(resolver: Resolver, hostname: object) -> Generator[Any, An
     return socket.inet_ntoa(packed)
 
 
-def _host_result(res: Any, af: int) -> tuple[str, list[str], list[str]]:
-    """CPython's ``gethost_common``: the 3-tuple, or the herror glibc's h_errno gives."""
+def _host_result(res: Any, af: int, resolver: Resolver | None = None) -> tuple[str, list[str], list[str]]:
+    """CPython's ``gethost_common``: the 3-tuple, or the herror glibc's h_errno gives.
+
+    CPython reads the thread's global ``h_errno``; when DNS answered last,
+    that is what glibc's resolver left there (possibly from an earlier call).
+    """
     if res.status != SUCCESS:
         code = res.h_errno
+        if resolver is not None and res.source == "dns":
+            code = resolver.global_h_errno
         raise herror(code)
     h: hostent = res.value[0]
     if h.addrtype != af:
@@ -220,7 +226,7 @@ def gethostbyname_ex_gen(resolver: Resolver, hostname: object) -> Generator[Any,
     deadline = resolver.call_deadline()
     yield from _setipaddr(resolver, name, socket.AF_INET, deadline)
     res = yield from HostQuery(resolver, deadline=deadline).gethostbyname2(name, socket.AF_INET)
-    return _host_result(res, socket.AF_INET)
+    return _host_result(res, socket.AF_INET, resolver)
 
 
 def gethostbyname2_gen(resolver: Resolver, hostname: object, family: int) -> Generator[Any, Any, tuple[str, list[str], list[str]]]:
@@ -233,7 +239,7 @@ def gethostbyname2_gen(resolver: Resolver, hostname: object, family: int) -> Gen
     if family not in (socket.AF_INET, socket.AF_INET6):
         raise OSError(errno_mod.EAFNOSUPPORT, os.strerror(errno_mod.EAFNOSUPPORT))
     res = yield from HostQuery(resolver).gethostbyname2(name, family)
-    return _host_result(res, family)
+    return _host_result(res, family, resolver)
 
 
 def gethostbyaddr_gen(resolver: Resolver, ip_address: object) -> Generator[Any, Any, tuple[str, list[str], list[str]]]:
@@ -242,7 +248,7 @@ def gethostbyaddr_gen(resolver: Resolver, ip_address: object) -> Generator[Any, 
     deadline = resolver.call_deadline()
     af, packed = yield from _setipaddr(resolver, name, socket.AF_UNSPEC, deadline)
     res = yield from HostQuery(resolver, deadline=deadline).gethostbyaddr(packed)
-    return _host_result(res, af)
+    return _host_result(res, af, resolver)
 
 
 def getnameinfo_gen(resolver: Resolver, sockaddr: object, flags: object) -> Generator[Any, Any, tuple[str, str]]:

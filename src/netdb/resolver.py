@@ -175,6 +175,20 @@ class Resolver:
             self._dns = cached
         return cached[1], cached[2]
 
+    @property
+    def global_h_errno(self) -> int:
+        """This thread's ``h_errno`` as glibc's resolver and getaddrinfo last left it (0 at first).
+
+        The socket module's ``herror`` for gethostbyname_ex/gethostbyaddr
+        reports this variable, which nss_dns does not always set: a rejected
+        PTR answer leaves the value of an earlier lookup.
+        """
+        return int(getattr(self._cursors, "h_errno", 0))
+
+    def set_global_h_errno(self, value: int) -> None:
+        """Set this thread's ``h_errno`` (see ``global_h_errno``)."""
+        self._cursors.h_errno = value
+
     def call_deadline(self) -> float | None:
         """The absolute (``time.monotonic``) deadline for a call starting now, or None."""
         if self.timeout is None:

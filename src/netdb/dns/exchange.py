@@ -92,23 +92,27 @@ class ResContext:
     """One lookup's resolver context: configuration, glibc's errno and h_errno, the trace.
 
     ``deadline`` (absolute ``time.monotonic()``) bounds every wait; once it
-    has passed, ``expired`` is set and no further query is sent.
+    has passed, ``expired`` is set and no further query is sent.  Setting
+    ``h_errno`` is glibc's ``RES_SET_H_ERRNO``, which also sets the thread's
+    global ``h_errno``: ``h_errno_sink`` (when given) receives each value.
     """
 
     __slots__ = (
-        "_pending", "_socks", "_vc", "_vc_ns", "clock", "conf", "deadline", "errno", "expired",
-        "h_errno", "rcode1", "records", "state", "t0",
+        "_h_errno", "_pending", "_sink", "_socks", "_vc", "_vc_ns", "clock", "conf", "deadline", "errno",
+        "expired", "rcode1", "records", "state", "t0",
     )
 
     def __init__(self, conf: DnsConfig, state: ResolverState, deadline: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 h_errno_sink: Callable[[int], None] | None = None) -> None:
         self.conf = conf
         self.state = state
         self.deadline = deadline
         self.clock = clock
         self.t0 = clock()
         self.errno = 0
-        self.h_errno = 0
+        self._sink = h_errno_sink
+        self._h_errno = 0
         self.rcode1 = NOERROR
         self.expired = False
         self.records: list[QueryRecord] = []
@@ -116,6 +120,17 @@ class ResContext:
         self._vc: Any = None
         self._vc_ns = -1
         self._pending: list[_Sent] = []
+
+    @property
+    def h_errno(self) -> int:
+        """The resolver's h_errno (``statp->res_h_errno``)."""
+        return self._h_errno
+
+    @h_errno.setter
+    def h_errno(self, value: int) -> None:
+        self._h_errno = value
+        if self._sink is not None:
+            self._sink(value)
 
     # -- the trace ------------------------------------------------------------------------
 

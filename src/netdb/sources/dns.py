@@ -55,8 +55,9 @@ _COMPAT = b"\0" * 12
 def _context(query: HostQuery) -> ResContext:
     from ..dns.exchange import ResContext
 
-    conf, state = query.resolver.dns_setup()
-    return ResContext(conf, state, query.deadline)
+    resolver = query.resolver
+    conf, state = resolver.dns_setup()
+    return ResContext(conf, state, query.deadline, h_errno_sink=resolver.set_global_h_errno)
 
 
 def _answer(ctx: ResContext, status: str, value: Any = None, h_errno: int = 0, errno: int = 0,
