@@ -89,12 +89,13 @@ def _mkquery(ctx: ResContext, name: bytes, qtype: int) -> Query | None:
     return Query(data, qid, qtype, text if text.endswith(".") else text + ".")
 
 
-def _nodata_for(query: Query) -> bytes:
-    """The reply ``no-aaaa`` makes up for an AAAA query: NOERROR, no records, the question echoed."""
-    flags = struct.unpack_from("!H", query.data, 2)[0] | 0x8080  # QR, RA
+def _nodata_for(query: Query, reply: bytes) -> bytes:
+    """``no-aaaa``'s rewrite of the A reply: the header kept, no records, the question as AAAA."""
+    flags = struct.unpack_from("!H", reply, 2)[0]
     body = query.data[HEADER_SIZE:]
-    qd_end = body.index(b"\x00") + 5  # the name, its terminating zero, type and class
-    return struct.pack("!HHHHHH", query.qid, flags, 1, 0, 0, 0) + body[:qd_end]
+    name_end = body.index(b"\x00") + 1
+    question = body[:name_end] + struct.pack("!HH", T_AAAA, 1)
+    return struct.pack("!HHHHHH", query.qid, flags, 1, 0, 0, 0) + question
 
 
 def _header(data: bytes | None) -> tuple[int, int]:
@@ -119,17 +120,21 @@ def res_query(ctx: ResContext, name: bytes, qtype: int) -> Gen:
         return _FAIL
     ans1: bytes | None
     ans2: bytes | None
-    if q2 is None and qtype == T_AAAA and ctx.conf.no_aaaa:
-        ctx.note(T_AAAA, q1.qname, "not sent", "options no-aaaa: answered NODATA")
-        ans1 = _nodata_for(q1)
-        n, resplen2, ans2 = len(ans1), 0, None
-        ctx.rcode1 = NOERROR
-    else:
-        sent = yield from ctx.res_send(q1, q2)
-        if sent.n < 0:
-            ctx.h_errno = TRY_AGAIN
-            return _FAIL
-        n, ans1, resplen2, ans2 = sent
+    no_aaaa = q2 is None and qtype == T_AAAA and ctx.conf.no_aaaa
+    if no_aaaa:
+        # glibc sends an A query in its place and turns a NOERROR reply into NODATA
+        as_a = _mkquery(ctx, name, T_A)
+        assert as_a is not None
+        ctx.note(T_AAAA, q1.qname, "not sent", "options no-aaaa: an A query goes instead")
+        q1 = as_a
+    sent = yield from ctx.res_send(q1, q2)
+    if sent.n < 0:
+        ctx.h_errno = TRY_AGAIN
+        return _FAIL
+    n, ans1, resplen2, ans2 = sent
+    if no_aaaa and ans1 is not None and n >= HEADER_SIZE and ans1[3] & 0xF == NOERROR:
+        ans1 = _nodata_for(q1, ans1)
+        n = len(ans1)
     rc1, an1 = _header(ans1)
     if ans2 is not None and resplen2 >= HEADER_SIZE:
         rc2, an2 = _header(ans2)
