@@ -89,6 +89,7 @@ async def _recv_datagram(loop: asyncio.AbstractEventLoop, sock: socket.socket, d
     fd = sock.fileno()
 
     def readable() -> None:
+        """The socket is readable: take one datagram (or its error)."""
         if fut.done():
             return
         try:
@@ -101,6 +102,7 @@ async def _recv_datagram(loop: asyncio.AbstractEventLoop, sock: socket.socket, d
             fut.set_result(data)
 
     def expire() -> None:
+        """The deadline passed: no datagram."""
         if not fut.done():
             fut.set_result(None)
 

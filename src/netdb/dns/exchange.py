@@ -128,6 +128,7 @@ class ResContext:
 
     @h_errno.setter
     def h_errno(self, value: int) -> None:
+        """``RES_SET_H_ERRNO``: the resolver's value and the thread's global one."""
         self._h_errno = value
         if self._sink is not None:
             self._sink(value)

@@ -156,6 +156,7 @@ def byname3(query: HostQuery, name: str, family: int, *, check: bool = False) ->
 def _addrsort(addresses: list[bytes], sortlist: tuple[tuple[bytes, bytes], ...]) -> list[bytes]:
     """glibc's ``addrsort``: a stable insertion sort by the first matching sortlist entry (at most 48)."""
     def rank(a: bytes) -> int:
+        """The index of the first sortlist entry the address falls in."""
         value = int.from_bytes(a, "big")
         for i, (net, mask) in enumerate(sortlist):
             if int.from_bytes(net, "big") == value & int.from_bytes(mask, "big"):
