@@ -14,7 +14,7 @@ AAAA queries sent together (they stay on until resolv.conf changes).
 
 from __future__ import annotations
 
-import secrets
+import os
 import socket
 import threading
 from dataclasses import dataclass
@@ -183,7 +183,7 @@ class ResolverState:
         """The rotate offset for one ``res_send`` call: a random start, then one step per call."""
         with self._lock:
             if self._offset is None:
-                self._offset = secrets.randbits(30)
+                self._offset = int.from_bytes(os.urandom(4), "big") >> 2
             offset = self._offset
             self._offset += 1
         return offset % nservers

@@ -18,7 +18,7 @@ project's DNS dependency for tests and presentation.
 
 from __future__ import annotations
 
-import secrets
+import os
 import struct
 from typing import NamedTuple
 
@@ -78,7 +78,7 @@ def make_query(qname: bytes, qtype: int, *, ad: bool = False, edns: bool = False
                qid: int | None = None) -> bytes:
     """A query for the wire name ``qname`` as ``res_nmkquery`` builds it."""
     if qid is None:
-        qid = secrets.randbits(16)
+        qid = int.from_bytes(os.urandom(2), "big")
     flags = 0x0100 | (0x0020 if ad else 0)  # RD, and AD with trust-ad
     header = _HEADER.pack(qid, flags, 1, 0, 0, 1 if edns else 0)
     msg = header + qname + struct.pack("!HH", qtype, CLASS_IN)
