@@ -353,19 +353,22 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
             else:
                 state["no_data"] = EAI_AGAIN if ans.h_errno == TRY_AGAIN else int(ans.h_errno == NO_DATA)
             state["no_inet6_data"] = state["no_data"]
-            return Answer(status, list(found.at), ans.h_errno, ans.errno, ans.detail)
+            return Answer(status, list(found.at), ans.h_errno, ans.errno, ans.detail, ans.records)
         if source not in _HAS_BYNAME3:
             state["h_errno"], state["errno"] = NETDB_INTERNAL, errno_mod.EBUSY
             return query.unloadable(source)
         status = inet6_status = UNAVAIL
         details = []
+        records: list[Any] = []
         if family in (AF_INET6, AF_UNSPEC):
-            status, no_data, d = yield from _gethosts(query, source, name, AF_INET6, family, found, state)
+            status, no_data, d = yield from _gethosts(query, source, name, AF_INET6, family, found, state, records,
+                                                      check=not flags & AI_CANONNAME)
             state["no_data"] = state["no_inet6_data"] = no_data
             inet6_status = status
             details.append(d)
         if family in (AF_INET, AF_UNSPEC) or (family == AF_INET6 and flags & AI_V4MAPPED and (flags & AI_ALL or not found.got_ipv6)):
-            status, no_data, d = yield from _gethosts(query, source, name, AF_INET, family, found, state)
+            status, no_data, d = yield from _gethosts(query, source, name, AF_INET, family, found, state, records,
+                                                      check=not flags & AI_CANONNAME)
             state["no_data"] = no_data
             if family == AF_INET:
                 state["no_inet6_data"], inet6_status = no_data, status
@@ -378,7 +381,8 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
             status = TRYAGAIN
         elif status == UNAVAIL and inet6_status != UNAVAIL:
             status = inet6_status
-        return Answer(status, list(found.at), state["h_errno"], state["errno"], "; ".join(details))
+        return Answer(status, list(found.at), state["h_errno"], state["errno"], "; ".join(d for d in details if d),
+                      tuple(records))
 
     answer, _action = yield from walk(query.sources, ask, query.trace)
     if answer is None:
@@ -395,13 +399,20 @@ _HAS_BYNAME3 = frozenset({"files", "dns", "myhostname"})
 
 
 def _gethosts(
-    query: HostQuery, source: str, name: str, lookup_family: int, req_family: int, found: _Found, state: dict[str, int]
+    query: HostQuery, source: str, name: str, lookup_family: int, req_family: int, found: _Found, state: dict[str, int],
+    records: list[Any] | None = None, *, check: bool = False,
 ) -> Generator[Any, Any, tuple[str, int, str]]:
     """glibc's ``gethosts``: one ``gethostbyname3_r`` call, its addresses appended.
 
-    Returns the status, the "no data" code and the detail for the trace.
+    glibc asks ``gethostbyname3_r`` only with AI_CANONNAME and
+    ``gethostbyname2_r`` otherwise (``check``: nss_dns then refuses names
+    that fail ``res_hnok`` without a query).  Returns the status, the "no
+    data" code and the detail for the trace (the source's structured records
+    are appended to ``records``).
     """
-    ans = yield from query.ask_byname3(source, name, lookup_family)
+    ans = yield from query.ask_byname3(source, name, lookup_family, check=check)
+    if records is not None:
+        records.extend(ans.records)
     state["h_errno"], state["errno"] = ans.h_errno, ans.errno
     no_data = 0
     if ans.status in ("NOTFOUND", TRYAGAIN, UNAVAIL):

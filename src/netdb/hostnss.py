@@ -76,13 +76,14 @@ class HostQuery:
     oversized line.
     """
 
-    __slots__ = ("_hosts", "describe", "h_errno", "mode", "multi", "python_buffer", "resolver", "sources",
-                 "switch_error", "trace")
+    __slots__ = ("_hosts", "deadline", "describe", "h_errno", "mode", "multi", "python_buffer", "resolver",
+                 "sources", "switch_error", "trace")
 
-    def __init__(self, resolver: Resolver, trace: list[Step] | None = None, *, mode: str = "global",
-                 python_buffer: bool = False, describe: bool = False) -> None:
+    def __init__(self, resolver: Resolver, trace: list[Step] | None = None, deadline: float | None = None, *,
+                 mode: str = "global", python_buffer: bool = False, describe: bool = False) -> None:
         self.resolver = resolver
         self.trace = trace
+        self.deadline = deadline if deadline is not None else resolver.call_deadline()
         # Say where each answer came from (file lines, DNS queries): for --explain and the CLI.
         self.describe = describe or trace is not None
         self.mode = mode
@@ -131,17 +132,23 @@ class HostQuery:
             ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe)
             first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
             return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
-        return self.unloadable(source)
-        yield
+        if source == "dns":
+            from .sources import dns as dns_source
 
-    def ask_byname3(self, source: str, name: str, family: int) -> Generator[Any, Any, Answer]:
-        """``_nss_<source>_gethostbyname3_r``."""
+            return (yield from dns_source.byname4(self, name))
+        return self.unloadable(source)
+
+    def ask_byname3(self, source: str, name: str, family: int, *, check: bool = False) -> Generator[Any, Any, Answer]:
+        """``_nss_<source>_gethostbyname3_r`` (``check``: the ``gethostbyname2_r`` entry, which checks the name)."""
         if source == "files":
             ans = files_source.byname3(self.hosts_snapshot(), name, family, self.multi, self.describe)
             first = ans.value[1][0] if ans.status == SUCCESS else 0
             return self._files(ans, first, ans.status != SUCCESS or self.multi, family)
+        if source == "dns":
+            from .sources import dns as dns_source
+
+            return (yield from dns_source.byname3(self, name, family, check=check))
         return self.unloadable(source)
-        yield
 
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyaddr2_r``."""
@@ -149,8 +156,11 @@ class HostQuery:
             ans = files_source.byaddr(self.hosts_snapshot(), packed, self.describe)
             family = AF_INET if len(packed) == 4 else AF_INET6
             return self._files(ans, ans.value[1] if ans.status == SUCCESS else 0, ans.status != SUCCESS, family)
+        if source == "dns":
+            from .sources import dns as dns_source
+
+            return (yield from dns_source.byaddr(self, packed))
         return self.unloadable(source)
-        yield
 
     # -- the NSS entry points ------------------------------------------------
 
@@ -170,6 +180,9 @@ class HostQuery:
         """A hostent of one family (getaddrinfo with AF_INET/AF_INET6)."""
         return (yield from self._walk(lambda source: self.ask_byname3(source, name, family)))
 
+    def _gethostbyname2_walk(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
+        return (yield from self._walk(lambda source: self.ask_byname3(source, name, family, check=True)))
+
     def gethostbyname2(self, name: str, family: int) -> Generator[Any, Any, NssResult]:
         """``gethostbyname2_r``: numeric names first (digits and dots), then the switch."""
         numeric = digits_dots(name, family)
@@ -179,7 +192,7 @@ class HostQuery:
                 set_thread_h_errno(HOST_NOT_FOUND)
                 self.h_errno = HOST_NOT_FOUND
             return numeric
-        return (yield from self.gethostbyname3(name, family))
+        return (yield from self._gethostbyname2_walk(name, family))
 
     def gethostbyaddr(self, packed: bytes) -> Generator[Any, Any, NssResult]:
         """``gethostbyaddr_r``: the unspecified address is never found."""

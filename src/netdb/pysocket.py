@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno as errno_mod
 import os
 import socket
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 from .drive import run_sync
@@ -32,12 +33,19 @@ if TYPE_CHECKING:
 __all__ = [
     "c_host",
     "getaddrinfo",
+    "getaddrinfo_gen",
     "gethostbyaddr",
+    "gethostbyaddr_gen",
     "gethostbyname",
     "gethostbyname2",
+    "gethostbyname2_gen",
     "gethostbyname_ex",
+    "gethostbyname_ex_gen",
+    "gethostbyname_gen",
     "getnameinfo",
+    "getnameinfo_gen",
     "resolve",
+    "resolve_gen",
     "to_tuples",
 ]
 
@@ -131,7 +139,7 @@ def to_tuples(answer: GaiAnswer) -> list[tuple[Any, ...]]:
     return out
 
 
-def resolve(
+def resolve_gen(
     resolver: Resolver,
     host: object,
     port: object,
@@ -143,7 +151,7 @@ def resolve(
     trace: list[Step] | None = None,
     explain: bool = False,
     describe: bool = True,
-) -> GaiAnswer:
+) -> Generator[Any, Any, GaiAnswer]:
     """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments.
 
     ``describe=False`` leaves the origins empty (what ``getaddrinfo`` needs).
@@ -152,21 +160,20 @@ def resolve(
     service = c_port(port)
     fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)
     query = HostQuery(resolver, trace, describe=describe)
-    return run_sync(gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain),
-                    resolver.perform_io)
+    return (yield from gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain))
 
 
-def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
-                proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
-    """``socket.getaddrinfo``."""
-    return to_tuples(resolve(resolver, host, port, family, type, proto, flags, describe=False))
+def getaddrinfo_gen(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
+                    proto: object = 0, flags: object = 0) -> Generator[Any, Any, list[tuple[Any, ...]]]:
+    """``socket.getaddrinfo``, as a generator of I/O requests."""
+    return to_tuples((yield from resolve_gen(resolver, host, port, family, type, proto, flags, describe=False)))
 
 
-def _setipaddr(resolver: Resolver, name: str, af: int) -> tuple[int, bytes]:
+def _setipaddr(resolver: Resolver, name: str, af: int, deadline: float | None) -> Generator[Any, Any, tuple[int, bytes]]:
     """CPython's ``setipaddr``: a name to one address of ``af`` (AF_UNSPEC: any)."""
     if name == "":
-        answer = run_sync(gai_core(HostQuery(resolver), None, "0", af, socket.SOCK_DGRAM, 0, AI_PASSIVE),
-                          resolver.perform_io)
+        answer = yield from gai_core(HostQuery(resolver, deadline=deadline), None, "0", af, socket.SOCK_DGRAM, 0,
+                                     AI_PASSIVE)
         first = answer.entries[0]
         if len(answer.entries) > 1:
             raise OSError("wildcard resolved to multiple address")
@@ -185,7 +192,7 @@ def _setipaddr(resolver: Resolver, name: str, af: int) -> tuple[int, bytes]:
             return socket.AF_INET6, socket.inet_pton(socket.AF_INET6, name)
         except (OSError, ValueError):
             pass
-    answer = run_sync(gai_core(HostQuery(resolver), name, None, af, 0, 0, 0), resolver.perform_io)
+    answer = yield from gai_core(HostQuery(resolver, deadline=deadline), name, None, af, 0, 0, 0)
     first = answer.entries[0]
     return first.family, first.packed
 
@@ -203,10 +210,10 @@ def _et_idna(value: object, func: str) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def gethostbyname(resolver: Resolver, hostname: object) -> str:
+def gethostbyname_gen(resolver: Resolver, hostname: object) -> Generator[Any, Any, str]:
     """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives."""
     name = _et_idna(hostname, "gethostbyname")
-    _, packed = _setipaddr(resolver, name, socket.AF_INET)
+    _, packed = yield from _setipaddr(resolver, name, socket.AF_INET, resolver.call_deadline())
     return socket.inet_ntoa(packed)
 
 
@@ -232,16 +239,17 @@ def _host_result(res: Any, af: int, strict: bool = True) -> tuple[str, list[str]
     return py_str(h.name), [py_str(a) for a in h.aliases], list(h.addr_list)
 
 
-def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:
+def gethostbyname_ex_gen(resolver: Resolver, hostname: object) -> Generator[Any, Any, tuple[str, list[str], list[str]]]:
     """``socket.gethostbyname_ex``: resolve with getaddrinfo first, then ``gethostbyname_r``."""
     name = _et_idna(hostname, "gethostbyname_ex")
-    _setipaddr(resolver, name, socket.AF_INET)
-    query = HostQuery(resolver, mode="local", python_buffer=True)
-    res = run_sync(query.gethostbyname2(name, socket.AF_INET), resolver.perform_io)
+    deadline = resolver.call_deadline()
+    yield from _setipaddr(resolver, name, socket.AF_INET, deadline)
+    query = HostQuery(resolver, deadline=deadline, mode="local", python_buffer=True)
+    res = yield from query.gethostbyname2(name, socket.AF_INET)
     return _host_result(res, socket.AF_INET)
 
 
-def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[str, list[str], list[str]]:
+def gethostbyname2_gen(resolver: Resolver, hostname: object, family: int) -> Generator[Any, Any, tuple[str, list[str], list[str]]]:
     """C ``gethostbyname2`` in the socket module's shape: ``(name, aliases, addresses)``.
 
     Unlike the other functions it does not go through getaddrinfo first, so
@@ -257,21 +265,22 @@ def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[s
     if family not in (socket.AF_INET, socket.AF_INET6):
         set_thread_h_errno(HOST_NOT_FOUND)
         raise herror(HOST_NOT_FOUND)
-    res = run_sync(query.gethostbyname2(name, family), resolver.perform_io)
+    res = yield from query.gethostbyname2(name, family)
     set_thread_h_errno(query.h_errno if res.status == SUCCESS or query.h_errno else res.h_errno)
     return _host_result(res, family, strict=False)
 
 
-def gethostbyaddr(resolver: Resolver, ip_address: object) -> tuple[str, list[str], list[str]]:
+def gethostbyaddr_gen(resolver: Resolver, ip_address: object) -> Generator[Any, Any, tuple[str, list[str], list[str]]]:
     """``socket.gethostbyaddr``: resolve the argument to one address, then ``gethostbyaddr_r``."""
     name = _et_idna(ip_address, "gethostbyaddr")
-    af, packed = _setipaddr(resolver, name, socket.AF_UNSPEC)
-    query = HostQuery(resolver, mode="local", python_buffer=True)
-    res = run_sync(query.gethostbyaddr(packed), resolver.perform_io)
+    deadline = resolver.call_deadline()
+    af, packed = yield from _setipaddr(resolver, name, socket.AF_UNSPEC, deadline)
+    query = HostQuery(resolver, deadline=deadline, mode="local", python_buffer=True)
+    res = yield from query.gethostbyaddr(packed)
     return _host_result(res, af)
 
 
-def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[str, str]:
+def getnameinfo_gen(resolver: Resolver, sockaddr: object, flags: object) -> Generator[Any, Any, tuple[str, str]]:
     """``socket.getnameinfo``."""
     flag_bits = c_int(flags)
     if not isinstance(sockaddr, tuple):
@@ -287,8 +296,8 @@ def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[st
     if flowinfo > 0xFFFFF:
         raise OverflowError("getnameinfo(): flowinfo must be 0-1048575.")
     query = HostQuery(resolver)
-    answer = run_sync(gai_core(query, _c_str(host.encode("utf-8")), str(port), socket.AF_UNSPEC,
-                               socket.SOCK_DGRAM, 0, AI_NUMERICHOST), resolver.perform_io)
+    answer = yield from gai_core(query, _c_str(host.encode("utf-8")), str(port), socket.AF_UNSPEC,
+                                 socket.SOCK_DGRAM, 0, AI_NUMERICHOST)
     if len(answer.entries) > 1:
         raise OSError("sockaddr resolved to multiple addresses")
     entry = answer.entries[0]
@@ -297,6 +306,48 @@ def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[st
             raise OSError("IPv4 sockaddr must be 2 tuple")
     else:
         entry = entry._replace(scope_id=scope_id)
-    gni = run_sync(gni_core(HostQuery(resolver, mode="local"), entry.packed, entry.port, entry.scope_id, flag_bits),
-                   resolver.perform_io)
+    gni = yield from gni_core(HostQuery(resolver, deadline=query.deadline, mode="local"), entry.packed, entry.port,
+                              entry.scope_id, flag_bits)
     return py_str(gni.host), gni.service
+
+
+# -- the blocking entry points: the generators above, driven by run_sync --------------------------
+
+
+def resolve(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
+            proto: object = 0, flags: object = 0, *, trace: list[Step] | None = None,
+            explain: bool = False, describe: bool = True) -> GaiAnswer:
+    """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments."""
+    return run_sync(resolve_gen(resolver, host, port, family, type, proto, flags, trace=trace, explain=explain,
+                                describe=describe), resolver.perform_io)
+
+
+def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
+                proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
+    """``socket.getaddrinfo``."""
+    return run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io)
+
+
+def gethostbyname(resolver: Resolver, hostname: object) -> str:
+    """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives."""
+    return run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io)
+
+
+def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:
+    """``socket.gethostbyname_ex``: resolve with getaddrinfo first, then ``gethostbyname_r``."""
+    return run_sync(gethostbyname_ex_gen(resolver, hostname), resolver.perform_io)
+
+
+def gethostbyname2(resolver: Resolver, hostname: object, family: int) -> tuple[str, list[str], list[str]]:
+    """C ``gethostbyname2`` in the socket module's shape (see ``gethostbyname2_gen``)."""
+    return run_sync(gethostbyname2_gen(resolver, hostname, family), resolver.perform_io)
+
+
+def gethostbyaddr(resolver: Resolver, ip_address: object) -> tuple[str, list[str], list[str]]:
+    """``socket.gethostbyaddr``: resolve the argument to one address, then ``gethostbyaddr_r``."""
+    return run_sync(gethostbyaddr_gen(resolver, ip_address), resolver.perform_io)
+
+
+def getnameinfo(resolver: Resolver, sockaddr: object, flags: object) -> tuple[str, str]:
+    """``socket.getnameinfo``."""
+    return run_sync(getnameinfo_gen(resolver, sockaddr, flags), resolver.perform_io)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
@@ -34,6 +34,7 @@ from .hostsdb import HostsDB
 from .records import hostent, netent, protoent, rpcent, servent
 
 if TYPE_CHECKING:
+    from .files.resolvconf import ResolvConf
     from .gai import GaiAnswer
     from .switch import Step
 
@@ -50,8 +51,18 @@ class Resolver:
     ``Resolver(etc="/srv/chroot/etc")`` answers as glibc would inside that
     tree.  ``env`` replaces ``os.environ`` for the variables glibc reads
     (LOCALDOMAIN, RES_OPTIONS, RESOLV_MULTI, RESOLV_HOST_CONF ...);
-    ``hostname`` replaces ``socket.gethostname()``.  Raises ``ConfigError``
-    when ``etc`` is not a directory.
+    ``hostname`` replaces ``socket.gethostname()``.
+
+    DNS uses this directory's ``resolv.conf`` (re-read when it changes, as
+    glibc does).  ``nameservers`` replaces its servers: strings such as
+    ``"127.0.0.1"``, ``"127.0.0.1:5353"``, ``"::1"`` or ``"[::1]:5353"`` (a
+    port other than 53 is ours: glibc always uses 53).  ``timeout`` (seconds)
+    bounds every call that needs DNS: no wait goes past it, whatever
+    resolv.conf's schedule says, and the call then fails as on a timeout
+    (EAI_AGAIN).
+
+    Raises ``ConfigError`` when ``etc`` is not a directory and ``ValueError``
+    for a malformed name server or a timeout that is not positive.
     """
 
     def __init__(
@@ -60,12 +71,28 @@ class Resolver:
         *,
         env: Mapping[str, str] | None = None,
         hostname: str | None = None,
+        nameservers: Sequence[str] | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.etc = os.fspath(etc) if etc is not None else _default_etc()
         if not os.path.isdir(self.etc):
             raise ConfigError("no such directory" if not os.path.exists(self.etc) else "not a directory", self.etc)
         self.env: Mapping[str, str] = os.environ if env is None else env
         self._hostname = hostname
+        self._servers: tuple[Any, ...] | None = None
+        if nameservers is not None:
+            from .dns.config import parse_server
+
+            if isinstance(nameservers, str):
+                nameservers = [nameservers]
+            self._servers = tuple(parse_server(text) for text in nameservers)
+            if not self._servers:
+                raise ValueError("nameservers: give at least one server")
+        if timeout is not None and not timeout > 0:
+            raise ValueError("timeout must be a positive number of seconds")
+        self.timeout = timeout
+        self._dns: tuple[Any, Any, Any] | None = None
+        self._dns_state: Any = None
         self._cursors = threading.local()
         path = self.path
         self._hosts = CachedFile(path("hosts"), lambda t, p: HostsDB(t or "", p))
@@ -85,6 +112,7 @@ class Resolver:
             lambda t, p: parse_host_conf(t, p, env=env_),
             watch=False,
         )
+        self._resolvconf: CachedFile[ResolvConf] = CachedFile(path("resolv.conf"), self._parse_resolv_conf)
 
     # -- configuration ---------------------------------------------------
 
@@ -128,6 +156,59 @@ class Resolver:
     def host_conf(self) -> HostConf:
         """The parsed host.conf (read once, as glibc does)."""
         return self._hostconf.get().value
+
+    def _parse_resolv_conf(self, text: str | None, path: str) -> ResolvConf:
+        from .files.resolvconf import parse_resolv_conf
+
+        return parse_resolv_conf(text, path, env=self.env, hostname=self.hostname)
+
+    def resolv_conf(self) -> ResolvConf:
+        """The parsed resolv.conf with LOCALDOMAIN and RES_OPTIONS applied (re-read when it changes)."""
+        return self._resolvconf.get().value
+
+    def dns_setup(self) -> tuple[Any, Any]:
+        """The DNS configuration in force (``netdb.dns.config.DnsConfig``) and the resolver state.
+
+        Rebuilt when resolv.conf changes; the state (rotate offset,
+        single-request switches) lives as long as the Resolver.
+        """
+        from .dns.config import DnsConfig, ResolverState
+
+        rc = self.resolv_conf()
+        cached = self._dns
+        if cached is None or cached[0] is not rc:
+            conf = DnsConfig.from_resolv_conf(rc, self._servers)
+            if self._dns_state is None:
+                self._dns_state = ResolverState()
+            cached = (rc, conf, self._dns_state.for_config(conf))
+            self._dns = cached
+        return cached[1], cached[2]
+
+    @property
+    def global_h_errno(self) -> int:
+        """This thread's ``h_errno`` as glibc's resolver and getaddrinfo last left it (0 at first).
+
+        The socket module's ``herror`` for gethostbyname_ex/gethostbyaddr
+        reports this variable, which nss_dns does not always set: a rejected
+        PTR answer leaves the value of an earlier lookup.
+        """
+        from .hostnss import thread_h_errno
+
+        return thread_h_errno()
+
+    def set_global_h_errno(self, value: int) -> None:
+        """Set this thread's ``h_errno`` (see ``global_h_errno``); it is process-wide, as glibc's."""
+        from .hostnss import set_thread_h_errno
+
+        set_thread_h_errno(value)
+
+    def call_deadline(self) -> float | None:
+        """The absolute (``time.monotonic``) deadline for a call starting now, or None."""
+        if self.timeout is None:
+            return None
+        import time
+
+        return time.monotonic() + self.timeout
 
     def snapshot(self, db: str) -> Snapshot[Any]:
         """The current snapshot of a database file: hosts, services, protocols, networks or rpc."""
@@ -231,8 +312,14 @@ class Resolver:
         return pysocket.gethostbyaddr(self, ip_address)
 
     def perform_io(self, request: Any) -> Any:
-        """Carry out one I/O request of the resolution core (DNS); see ``netdb.drive``."""
-        raise RuntimeError(f"no I/O driver for {request!r}")
+        """Carry out one I/O request of the resolution core (DNS) with blocking sockets.
+
+        See ``netdb.dns.io`` for the requests and ``netdb.dns.syncio`` for
+        the driver; ``netdb.aio`` drives the same requests with asyncio.
+        """
+        from .dns.syncio import perform
+
+        return perform(request)
 
     def configured_families(self) -> tuple[bool, bool]:
         """AI_ADDRCONFIG's view of this machine: (IPv4 configured, IPv6 configured)."""

@@ -61,7 +61,9 @@ class Answer(NamedTuple):
     ``h_errno`` is the resolver error the source set (glibc's getaddrinfo
     derives EAI codes from it); ``errno`` is set for internal failures;
     ``detail`` is a human sentence for ``--explain`` (which file and line,
-    which DNS names were tried ...); ``source`` is filled in by the walk.
+    which DNS names were tried ...); ``records`` is the structured form of
+    what a source did (the DNS source: one ``netdb.dns.trace.QueryRecord``
+    per query); ``source`` is filled in by the walk.
     """
 
     status: str
@@ -69,6 +71,7 @@ class Answer(NamedTuple):
     h_errno: int = 0
     errno: int = 0
     detail: str = ""
+    records: tuple[Any, ...] = ()
     source: str = ""
 
 
@@ -81,6 +84,7 @@ class Step(NamedTuple):
     seconds: float
     detail: str
     value: Any = None
+    records: tuple[Any, ...] = ()
 
 
 def walk(
@@ -101,7 +105,8 @@ def walk(
         answer = (yield from ask(spec.name))._replace(source=spec.name)
         action = spec.action(answer.status)
         if trace is not None:
-            trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail, answer.value))
+            trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail,
+                              answer.value, answer.records))
         if action != "continue":
             return answer, action
     return answer, "end"

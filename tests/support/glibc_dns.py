@@ -195,10 +195,20 @@ class DnsEnv:
         """Evaluate the same calls in this process on ``target`` (e.g. a netdb Resolver).
 
         Results and errors are shaped exactly like ``socket_calls``, so the two
-        lists compare with ``==``.
+        lists compare with ``==``.  The calls run in a new thread, as glibc's run
+        in a new process: thread state such as ``h_errno`` starts afresh.
         """
-        return [glibc_ns.outcome(getattr(target, fn), *args, **kwargs)
-                for fn, args, kwargs in calls]
+        import threading
+
+        out: list[dict[str, Any]] = []
+
+        def work() -> None:
+            out.extend(glibc_ns.outcome(getattr(target, fn), *args, **kwargs) for fn, args, kwargs in calls)
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        return out
 
     # -- life cycle ---------------------------------------------------------------------------
 

@@ -12,6 +12,11 @@ JSON (one object per name, one per line)::
                     "results": [{"type": "stream", "proto": 6, "port": 0}, ...]}],
      "explain": {...}}            # with --explain: "steps" and "order"
 
+Each step of ``explain.steps`` is ``{"source", "status", "action", "seconds",
+"detail", "queries"}``; ``queries`` lists the DNS queries of a ``dns`` step
+(``netdb.dns.trace.QueryRecord.as_dict``: qtype, qname, server, transport,
+outcome, answers, started, seconds, source_port, id, note).
+
 ``lookup addr``::
 
     {"address": "127.0.0.1", "port": null, "host": "localhost", "service": null,
@@ -205,9 +210,15 @@ def _canonical(r: Resolver, raw: bytes, fam: int) -> str | None:
         return None
 
 
+def _record_doc(record: Any) -> Any:
+    """One structured record of a source (a DNS query) in the JSON schema."""
+    as_dict = getattr(record, "as_dict", None)
+    return as_dict() if as_dict is not None else str(record)
+
+
 def _explain_doc(trace: list[Step] | None, answer: GaiAnswer | None) -> dict[str, Any]:
     steps = [{"source": s.source, "status": s.status, "action": s.action, "seconds": round(s.seconds, 6),
-              "detail": s.detail} for s in (trace or [])]
+              "detail": s.detail, "queries": [_record_doc(r) for r in s.records]} for s in (trace or [])]
     order = list(answer.sort_reasons or []) if answer is not None else []
     return {"steps": steps, "order": order}
 
