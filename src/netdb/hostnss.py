@@ -113,6 +113,12 @@ class HostQuery:
             self.note_h_errno(answer.h_errno if answer.status != SUCCESS and answer.h_errno else HOST_NOT_FOUND)
         return answer
 
+    def _dns(self, answer: Answer) -> Answer:
+        """nss_dns writes the module's h_errno argument when it fails."""
+        if answer.status != SUCCESS and answer.h_errno:
+            self.note_h_errno(answer.h_errno)
+        return answer
+
     def hosts_snapshot(self) -> Any:
         """The hosts file, read (stat'ed) at most once per call."""
         if self._hosts is None:
@@ -135,7 +141,7 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
-            return (yield from dns_source.byname4(self, name))
+            return self._dns((yield from dns_source.byname4(self, name)))
         return self.unloadable(source)
 
     def ask_byname3(self, source: str, name: str, family: int, *, check: bool = False) -> Generator[Any, Any, Answer]:
@@ -147,7 +153,7 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
-            return (yield from dns_source.byname3(self, name, family, check=check))
+            return self._dns((yield from dns_source.byname3(self, name, family, check=check)))
         return self.unloadable(source)
 
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
@@ -159,7 +165,7 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
-            return (yield from dns_source.byaddr(self, packed))
+            return self._dns((yield from dns_source.byaddr(self, packed)))
         return self.unloadable(source)
 
     # -- the NSS entry points ------------------------------------------------
