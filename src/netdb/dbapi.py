@@ -75,6 +75,8 @@ def files_table(resolver: Resolver, db: str) -> Any:
     Costs two ``stat`` calls (nsswitch.conf and the database file): the fast
     path of every service and protocol lookup.
     """
+    if resolver.switch_overridden(db):
+        return NotImplemented
     ns = resolver.nsswitch_snapshot()
     plan = ns.memo.get(db)
     if plan is None:
@@ -100,8 +102,8 @@ class DbQuery:
         self.db = db
         self.trace = trace
         conf = resolver.nsswitch()
-        self.error = conf.error
-        self.sources = () if conf.error is not None else conf.sources_for(db)
+        self.error = None if resolver.switch_overridden(db) else conf.error
+        self.sources = () if self.error is not None else resolver.sources_for(db)
         self._snapshot: Any = None
 
     def _ask(self, source: str, find: Any) -> Answer:

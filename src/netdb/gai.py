@@ -338,7 +338,8 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
     def ask(source: str) -> Generator[Any, Any, Answer]:
         found.at, found.canon, found.got_ipv6 = [], None, False
         state["no_data"] = 0
-        if family == AF_UNSPEC and source in _HAS_BYNAME4:
+        usable = query.resolver.host_sources
+        if family == AF_UNSPEC and source in usable:
             ans = yield from query.ask_byname4(source, name)
             status = ans.status
             state["h_errno"], state["errno"] = ans.h_errno, ans.errno
@@ -348,13 +349,13 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
                     found.canon = canon
                 origin = _origin(source, query)
                 for hit in hits:
-                    found.at.append(AddrTuple(hit.family, hit.packed, 0,
+                    found.at.append(AddrTuple(hit.family, hit.packed, hit.scope_id,
                                               f"{origin} line {hit.lineno}" if origin and hit.lineno else origin))
             else:
                 state["no_data"] = EAI_AGAIN if ans.h_errno == TRY_AGAIN else int(ans.h_errno == NO_DATA)
             state["no_inet6_data"] = state["no_data"]
             return Answer(status, list(found.at), ans.h_errno, ans.errno, ans.detail, ans.records)
-        if source not in _HAS_BYNAME3:
+        if source not in usable:
             state["h_errno"], state["errno"] = NETDB_INTERNAL, errno_mod.EBUSY
             return query.unloadable(source)
         status = inet6_status = UNAVAIL
@@ -394,8 +395,6 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
         raise gaierror(EAI_AGAIN if both_again else EAI_NODATA)
 
 
-_HAS_BYNAME4 = frozenset({"files", "dns", "myhostname"})
-_HAS_BYNAME3 = frozenset({"files", "dns", "myhostname"})
 
 
 def _gethosts(

@@ -90,8 +90,9 @@ class HostQuery:
         self.h_errno = thread_h_errno() if mode == "global" else 0
         self.python_buffer = python_buffer
         conf = resolver.nsswitch()
-        self.switch_error = conf.error
-        self.sources = conf.sources_for("hosts")
+        overridden = resolver.switch_overridden("hosts")
+        self.switch_error = None if overridden else conf.error
+        self.sources = resolver.sources_for("hosts")
         self.multi = resolver.host_conf().multi
         self._hosts: Any = None
 
@@ -142,6 +143,10 @@ class HostQuery:
             from .sources import dns as dns_source
 
             return self._dns((yield from dns_source.byname4(self, name)))
+        if source == "myhostname" and source in self.resolver.host_sources:
+            from .sources import myhostname
+
+            return myhostname.byname4(self.resolver, name)
         return self.unloadable(source)
 
     def ask_byname3(self, source: str, name: str, family: int, *, check: bool = False) -> Generator[Any, Any, Answer]:
@@ -154,6 +159,10 @@ class HostQuery:
             from .sources import dns as dns_source
 
             return self._dns((yield from dns_source.byname3(self, name, family, check=check)))
+        if source == "myhostname" and source in self.resolver.host_sources:
+            from .sources import myhostname
+
+            return myhostname.byname3(self.resolver, name, family)
         return self.unloadable(source)
 
     def ask_byaddr(self, source: str, packed: bytes) -> Generator[Any, Any, Answer]:
@@ -166,16 +175,34 @@ class HostQuery:
             from .sources import dns as dns_source
 
             return self._dns((yield from dns_source.byaddr(self, packed)))
+        if source == "myhostname" and source in self.resolver.host_sources:
+            from .sources import myhostname
+
+            return myhostname.byaddr(self.resolver, packed)
         return self.unloadable(source)
 
     # -- the NSS entry points ------------------------------------------------
 
     def _walk(self, ask: Any) -> Generator[Any, Any, NssResult]:
+        """The walk of glibc's ``get*by*_r`` functions: a module without the function is skipped."""
         if self.switch_error is not None:
             return NssResult(UNAVAIL, None, NETDB_INTERNAL, errno_mod.EINVAL, "")
-        answer, _action = yield from walk(self.sources, ask, self.trace)
+        usable = self.resolver.host_sources
+
+        def ask_usable(source: str) -> Generator[Any, Any, Answer | None]:
+            if source not in usable:
+                return None
+            got: Answer = yield from ask(source)
+            return got
+
+        answer, _action = yield from walk(self.sources, ask_usable, self.trace)
         if answer is None:
-            return NssResult(UNAVAIL, None, NO_RECOVERY, 0, "")
+            if not self.sources:
+                return NssResult(UNAVAIL, None, NO_RECOVERY, 0, "")
+            # No listed module has the function: glibc fails with EBUSY and sets h_errno itself.
+            set_thread_h_errno(NETDB_INTERNAL)
+            self.h_errno = NETDB_INTERNAL
+            return NssResult(UNAVAIL, None, NETDB_INTERNAL, errno_mod.EBUSY, "")
         return NssResult(answer.status, answer.value, answer.h_errno, answer.errno, answer.source)
 
     def gethostbyname4(self, name: str) -> Generator[Any, Any, NssResult]:

@@ -71,11 +71,12 @@ def _pton(addr: str) -> bytes | None:
 
 
 class AddressHit(NamedTuple):
-    """One address found for a name, with the hosts line it came from."""
+    """One address found for a name, with the hosts line it came from (0: not from a file)."""
 
     family: int
     packed: bytes
     lineno: int
+    scope_id: int = 0
 
 
 class HostsDB:

@@ -42,6 +42,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = [
     "FALLBACK_SECONDS",
@@ -55,10 +56,12 @@ __all__ = [
     "IFA_F_TEMPORARY",
     "IFA_F_TENTATIVE",
     "PROBE_CACHE_SECONDS",
+    "Gateway",
     "InterfaceAddress",
     "InterfaceSnapshot",
     "Link",
     "configured_families",
+    "default_gateways",
     "dump",
     "interface_addresses",
     "invalidate",
@@ -377,6 +380,56 @@ def dump() -> InterfaceSnapshot:
     links = {link.index: link for link in (_parse_link(p) for t, p in link_msgs if t == _RTM_NEWLINK)}
     addrs = tuple(a for a in (_parse_addr(p, links) for t, p in addr_msgs if t == _RTM_NEWADDR) if a is not None)
     return InterfaceSnapshot(addrs, links)
+
+
+_RTM_GETROUTE = 26
+_RTM_NEWROUTE = 24
+_RTMSG = struct.Struct("=BBBBBBBBI")
+_RTA_OIF = 4
+_RTA_GATEWAY = 5
+_RT_TABLE_MAIN = 254
+_RTA_TABLE = 15
+
+
+class Gateway(NamedTuple):
+    """A default route's next hop: family, packed address and outgoing interface index."""
+
+    family: int
+    address: bytes
+    ifindex: int
+
+
+def default_gateways() -> tuple[Gateway, ...]:
+    """The next hops of the main table's default routes (what systemd's ``_gateway`` names).
+
+    Read from the kernel now, over netlink (RTM_GETROUTE); empty when netlink
+    cannot be used.
+    """
+    out: list[Gateway] = []
+    try:
+        with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, _NETLINK_ROUTE) as sock:
+            sock.bind((0, 0))
+            seq = int(time.time()) & 0x7FFFFFFF
+            msgs = _request(sock, _RTM_GETROUTE, _RTMSG.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), seq)
+    except (OSError, struct.error):
+        return ()
+    for kind, payload in msgs:
+        if kind != _RTM_NEWROUTE or len(payload) < _RTMSG.size:
+            continue
+        family, dst_len, _src_len, _tos, table, _proto, _scope, _type, _flags = _RTMSG.unpack_from(payload)
+        if dst_len != 0:
+            continue
+        gateway, oif = None, 0
+        for attr, value in _attrs(payload, _RTMSG.size):
+            if attr == _RTA_GATEWAY:
+                gateway = value
+            elif attr == _RTA_OIF and len(value) >= 4:
+                oif = struct.unpack_from("=I", value)[0]
+            elif attr == _RTA_TABLE and len(value) >= 4:
+                table = struct.unpack_from("=I", value)[0]
+        if gateway is not None and table == _RT_TABLE_MAIN:
+            out.append(Gateway(family, gateway, oif))
+    return tuple(out)
 
 
 # --- the cache ----------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
@@ -61,6 +61,12 @@ class Resolver:
     resolv.conf's schedule says, and the call then fails as on a timeout
     (EAI_AGAIN).
 
+    ``switch`` replaces nsswitch.conf lines, as ``getent -s`` does:
+    ``{"hosts": "files"}`` asks the hosts file alone, ``{"hosts": "dns"}``
+    DNS alone (what ``lookup --via`` uses).  ``nss_modules`` names NSS modules
+    to treat as installed although their library is missing here (for
+    ``myhostname``: glibc uses it only when ``libnss_myhostname.so.2`` exists).
+
     Raises ``ConfigError`` when ``etc`` is not a directory and ``ValueError``
     for a malformed name server or a timeout that is not positive.
     """
@@ -73,6 +79,8 @@ class Resolver:
         hostname: str | None = None,
         nameservers: Sequence[str] | None = None,
         timeout: float | None = None,
+        switch: Mapping[str, str] | None = None,
+        nss_modules: Iterable[str] = (),
     ) -> None:
         self.etc = os.fspath(etc) if etc is not None else _default_etc()
         if not os.path.isdir(self.etc):
@@ -91,6 +99,15 @@ class Resolver:
         if timeout is not None and not timeout > 0:
             raise ValueError("timeout must be a positive number of seconds")
         self.timeout = timeout
+        self._switch_override: dict[str, tuple[Any, ...]] = {}
+        if switch:
+            from .files.nsswitch import parse_sources
+
+            for db, line in switch.items():
+                self._switch_override[db] = parse_sources(line, 0)[0]
+        from .sources import usable_host_sources
+
+        self.host_sources = usable_host_sources(frozenset(nss_modules))
         self._dns: tuple[Any, Any, Any] | None = None
         self._dns_state: Any = None
         self._cursors = threading.local()
@@ -148,6 +165,18 @@ class Resolver:
     def nsswitch(self) -> NsswitchConf:
         """The parsed nsswitch.conf (glibc re-reads it when it changes)."""
         return self._nsswitch.get().value
+
+    def sources_for(self, db: str) -> tuple[Any, ...]:
+        """The sources the switch walks for ``db``: the ``switch`` override, else nsswitch.conf (defaults applied)."""
+        override = self._switch_override.get(db)
+        if override is not None:
+            return override
+        sources: tuple[Any, ...] = self.nsswitch().sources_for(db)
+        return sources
+
+    def switch_overridden(self, db: str) -> bool:
+        """True when ``switch=`` replaced nsswitch.conf's line for ``db``."""
+        return db in self._switch_override
 
     def nsswitch_snapshot(self) -> Snapshot[NsswitchConf]:
         """The current nsswitch.conf snapshot (with its ``memo`` of derived plans)."""

@@ -89,12 +89,15 @@ class Step(NamedTuple):
 
 def walk(
     sources: Sequence[SourceSpecLike],
-    ask: Callable[[str], Generator[Any, Any, Answer]],
+    ask: Callable[[str], Generator[Any, Any, Answer | None]],
     trace: list[Step] | None = None,
 ) -> Generator[Any, Any, tuple[Answer | None, str]]:
     """Ask each source in turn until an action says ``return``.
 
-    ``ask(source_name)`` is a generator returning the source's ``Answer``.
+    ``ask(source_name)`` is a generator returning the source's ``Answer``,
+    or None when the source lacks the function asked for (a module glibc
+    cannot load): glibc's ``__nss_next2`` then moves on as after UNAVAIL but
+    keeps the previous answer.
     Returns the last answer, with its ``source`` set (None when the list was
     empty), and the action that ended the walk (``"return"``, ``"merge"`` or
     ``"end"`` when the sources ran out).
@@ -102,7 +105,16 @@ def walk(
     answer: Answer | None = None
     for spec in sources:
         started = time.perf_counter() if trace is not None else 0.0
-        answer = (yield from ask(spec.name))._replace(source=spec.name)
+        got = yield from ask(spec.name)
+        if got is None:
+            action = spec.action(UNAVAIL)
+            if trace is not None:
+                trace.append(Step(spec.name, UNAVAIL, action, time.perf_counter() - started,
+                                  f"no `{spec.name}` module on this machine: skipped"))
+            if action != "continue":
+                return answer, action
+            continue
+        answer = got._replace(source=spec.name)
         action = spec.action(answer.status)
         if trace is not None:
             trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail,
