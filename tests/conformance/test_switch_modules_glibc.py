@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import glibc_ns
 
 import netdb
+from support import glibc_ns
 
 LINES = [
     "hosts: myhostname\n",
