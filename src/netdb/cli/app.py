@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from . import EXIT_NOINPUT, CliError
+from . import EXIT_NOINPUT, EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from ..resolver import Resolver
@@ -47,16 +47,25 @@ class Options:
 
     etc: str | None
     json: bool
+    timeout: float | None = None
+    nameservers: tuple[str, ...] = ()
 
-    def resolver(self) -> Resolver:
-        """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc)."""
+    def resolver(self, via: str = "nss") -> Resolver:
+        """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc), ``--timeout`` and ``--nameserver``.
+
+        ``via`` ``files`` or ``dns`` replaces the hosts line of nsswitch.conf
+        with that one source (``nss``: as configured).
+        """
         from ..errors import ConfigError
         from ..resolver import Resolver
 
+        switch = {"hosts": via} if via in ("files", "dns") else None
         try:
-            return Resolver(self.etc)
+            return Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
         except ConfigError as exc:
             raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
 
 
 def _options(ctx: typer.Context) -> Options:
@@ -73,8 +82,18 @@ def _global(
         help="Read hosts, services, nsswitch.conf ... from DIR instead of /etc (default: $NETDB_ETC or /etc).",
     ),
     json_output: bool = typer.Option(False, "--json", help="Print JSON (one document per name or key) for scripts."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", metavar="SECONDS",
+        help="One overall deadline for the command's DNS work (exit 75 when it runs out).",
+    ),
+    nameserver: Optional[list[str]] = typer.Option(
+        None, "--nameserver", metavar="ADDR[:PORT]",
+        help="Ask this DNS server instead of resolv.conf's (repeatable; e.g. 127.0.0.1:5353, [::1]:53).",
+    ),
 ) -> None:
-    ctx.obj = Options(etc, json_output)
+    if timeout is not None and not timeout > 0:
+        raise CliError(f"--timeout must be a positive number of seconds, not {timeout}", EXIT_USAGE)
+    ctx.obj = Options(etc, json_output, timeout, tuple(nameserver or ()))
 
 
 # -- getent-compatible commands --------------------------------------------------
@@ -250,6 +269,9 @@ def host(
         help="getaddrinfo flag, repeatable: canonname, passive, numerichost, numericserv, v4mapped, all, addrconfig, idn, canonidn.",
     ),
     explain: bool = typer.Option(False, "--explain", "-e", help="Show where each address came from and why it is in its place."),
+    via: str = typer.Option("nss", "--via", metavar="nss|files|dns|system",
+                            help="nss: the switch, as programs resolve (default); files: /etc/hosts alone; "
+                                 "dns: DNS alone (what dig sees, with the search list); system: this machine's libc."),
 ) -> int:
     """Show the addresses a program gets for a name, in the order it gets them.
 
@@ -267,10 +289,10 @@ def host(
     Exit status: 0 all resolved, 2 a name did not resolve, 75 temporary
     failure, 64 bad option.
     """
-    from .hostcmds import show_hosts
+    from .hostcmds import check_via, show_hosts
 
     opts = _options(ctx)
-    return show_hosts(opts.resolver(), names, family=family, socktype=socktype, service=service,
+    return show_hosts(opts.resolver(check_via(via)), names, via=via, family=family, socktype=socktype, service=service,
                       protocol=protocol, flags=flag or [], explain=explain, as_json=opts.json)
 
 
@@ -285,6 +307,9 @@ def addr(
     no_fqdn: bool = typer.Option(False, "--no-fqdn", help="Cut the local domain from the name (NI_NOFQDN)."),
     dgram: bool = typer.Option(False, "--dgram", help="Name the port as a UDP service (NI_DGRAM)."),
     explain: bool = typer.Option(False, "--explain", "-e", help="Show where the name came from."),
+    via: str = typer.Option("nss", "--via", metavar="nss|files|dns|system",
+                            help="nss: the switch (default); files: /etc/hosts alone; dns: PTR in DNS alone; "
+                                 "system: this machine's libc."),
 ) -> int:
     """Show the name of an address (and port) as getnameinfo gives it.
 
@@ -295,10 +320,10 @@ def addr(
     Exit status: 0 named, 2 no name (with --name-required), 75 temporary
     failure, 64 malformed address or port.
     """
-    from .hostcmds import show_address
+    from .hostcmds import check_via, show_address
 
     opts = _options(ctx)
-    return show_address(opts.resolver(), address, port, numeric_host=numeric_host, numeric_serv=numeric_serv,
+    return show_address(opts.resolver(check_via(via)), address, port, via=via, numeric_host=numeric_host, numeric_serv=numeric_serv,
                         name_required=name_required, no_fqdn=no_fqdn, dgram=dgram, explain=explain,
                         as_json=opts.json)
 
@@ -380,3 +405,28 @@ def connect(
     opts = _options(ctx)
     return run_connect(opts.resolver(), host, service, family=family, timeout=timeout, delay_ms=delay,
                        as_json=opts.json)
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help="The host name to compare."),
+    family: str = typer.Option("any", "--family", "-f", metavar="4|6|any", help="Only IPv4 (4) or IPv6 (6)."),
+) -> int:
+    """Compare what programs get for a name with what DNS and the system's libc say.
+
+    \b
+    Four paths, side by side: the switch (nss: what getaddrinfo gives
+    programs such as ping and curl), /etc/hosts alone, DNS alone (what dig
+    and host see, with the search list) and this machine's libc. Each
+    disagreement is named and explained, e.g. which hosts-file line answers
+    before DNS.
+      lookup compare www.example.com
+      lookup --json compare api.internal --family 4
+    Exit status: 0 when all paths agree, 1 when they differ, 64 bad option.
+    """
+    from .compare import run_compare
+    from .hostcmds import parse_family
+
+    opts = _options(ctx)
+    return run_compare(opts, name, parse_family(family), opts.json)

@@ -57,6 +57,16 @@ _EAI_NAMES = {-1: "EAI_BADFLAGS", -2: "EAI_NONAME", -3: "EAI_AGAIN", -4: "EAI_FA
               -10: "EAI_MEMORY", -11: "EAI_SYSTEM", -12: "EAI_OVERFLOW", -105: "EAI_IDN_ENCODE"}
 
 
+VIAS = ("nss", "files", "dns", "system")
+
+
+def check_via(via: str) -> str:
+    """``--via``: nss, files, dns or system."""
+    if via not in VIAS:
+        raise CliError(f"--via must be one of {', '.join(VIAS)}, not {via!r}", EXIT_USAGE)
+    return via
+
+
 def parse_family(text: str) -> int:
     """``--family``: 4, 6 or any."""
     try:
@@ -141,7 +151,7 @@ def _aliases(r: Resolver, name: bytes, family: int) -> list[str]:
 
 
 def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str | None, service: str | None,
-               protocol: str | None, flags: Sequence[str], explain: bool, as_json: bool) -> int:
+               protocol: str | None, flags: Sequence[str], explain: bool, as_json: bool, via: str = "nss") -> int:
     """getaddrinfo for each name, printed for a terminal, a pipe or JSON."""
     fam = parse_family(family)
     stype = _number_or_name(socktype, _SOCKTYPES, "--type")
@@ -153,7 +163,12 @@ def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str 
         raw = os.fsencode(name)
         trace: list[Step] | None = [] if explain else None
         try:
-            answer = r.resolve(raw, service, fam, stype, proto, bits, trace=trace, explain=explain)
+            if via == "system":
+                from ..sources import system
+
+                answer = system.getaddrinfo(raw, service, fam, stype, proto, bits)[0]
+            else:
+                answer = r.resolve(raw, service, fam, stype, proto, bits, trace=trace, explain=explain)
         except (OSError, UnicodeError) as exc:
             code = _exit_for(exc)
             status = max(status, code)
@@ -238,7 +253,8 @@ def _print_explain(trace: list[Step] | None, answer: GaiAnswer | None) -> None:
 
 
 def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: bool, numeric_serv: bool,
-                 name_required: bool, no_fqdn: bool, dgram: bool, explain: bool, as_json: bool) -> int:
+                 name_required: bool, no_fqdn: bool, dgram: bool, explain: bool, as_json: bool,
+                 via: str = "nss") -> int:
     """getnameinfo for one address (and port)."""
     from .. import inet
     from ..drive import run_sync
@@ -263,9 +279,17 @@ def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: b
     flags = ((NI_NUMERICHOST if numeric_host else 0) | (NI_NUMERICSERV if numeric_serv or port is None else 0)
              | (NI_NAMEREQD if name_required else 0) | (NI_NOFQDN if no_fqdn else 0) | (NI_DGRAM if dgram else 0))
     trace: list[Step] | None = [] if explain else None
-    query = HostQuery(r, trace)
+    query = HostQuery(r, trace, describe=True)
     try:
-        gni = run_sync(gni_core(query, packed, port_number, scope_id, flags), r.perform_io)
+        if via == "system":
+            from ..gni import GniAnswer
+            from ..sources import system
+
+            sockaddr = (text, port_number) if len(packed) == 4 else (text, port_number, 0, scope_id)
+            host_name, service_name = system.getnameinfo(sockaddr, flags)
+            gni = GniAnswer(host_name, service_name, "libc", "libc")
+        else:
+            gni = run_sync(gni_core(query, packed, port_number, scope_id, flags), r.perform_io)
     except OSError as exc:
         if as_json:
             emit_json({"address": address, "port": port_number if port is not None else None, "host": None,
