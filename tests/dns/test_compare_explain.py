@@ -68,7 +68,7 @@ def test_explain_shows_each_dns_query(env: Any) -> None:
     assert "dns" in out and "v4.test." in out and "NOERROR" in out
     status, out = _lookup_in(env, "--json", "host", "v4.test", "--explain")
     doc = json.loads(out)
-    dns_step = [s for s in doc["explain"]["steps"] if s["source"] == "dns"][0]
+    dns_step = next(s for s in doc["explain"]["steps"] if s["source"] == "dns")
     assert dns_step["queries"] and {q["qtype"] for q in dns_step["queries"]} >= {"A", "AAAA"}
 
 
