@@ -41,15 +41,16 @@ if TYPE_CHECKING:
     from ..resolver import Resolver
     from ..switch import Step
 
-__all__ = ["error_document", "parse_family", "show_address", "show_hosts"]
+__all__ = ["PROTOCOLS", "SOCKTYPES", "error_document", "flag_bits", "number_or_name", "parse_family", "report_host",
+           "show_address", "show_hosts"]
 
 EXIT_NOT_FOUND = 2
 
 _FAMILIES = {"any": 0, "0": 0, "unspec": 0, "4": socket.AF_INET, "inet": socket.AF_INET, "ipv4": socket.AF_INET,
              "6": socket.AF_INET6, "inet6": socket.AF_INET6, "ipv6": socket.AF_INET6}
-_SOCKTYPES = {"stream": 1, "dgram": 2, "raw": 3, "rdm": 4, "seqpacket": 5, "dccp": 6}
-_TYPE_NAMES = {v: k for k, v in _SOCKTYPES.items()}
-_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132, "dccp": 33, "udplite": 136, "icmp": 1, "ipv6-icmp": 58}
+SOCKTYPES = {"stream": 1, "dgram": 2, "raw": 3, "rdm": 4, "seqpacket": 5, "dccp": 6}
+_TYPE_NAMES = {v: k for k, v in SOCKTYPES.items()}
+PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132, "dccp": 33, "udplite": 136, "icmp": 1, "ipv6-icmp": 58}
 _FLAGS = {"passive": 0x1, "canonname": 0x2, "numerichost": 0x4, "v4mapped": 0x8, "all": 0x10,
           "addrconfig": 0x20, "idn": 0x40, "canonidn": 0x80, "numericserv": 0x400}
 _EAI_NAMES = {-1: "EAI_BADFLAGS", -2: "EAI_NONAME", -3: "EAI_AGAIN", -4: "EAI_FAIL", -5: "EAI_NODATA",
@@ -75,7 +76,7 @@ def parse_family(text: str) -> int:
         raise CliError(f"--family must be 4, 6 or any, not {text!r}", EXIT_USAGE) from None
 
 
-def _number_or_name(text: str | None, names: dict[str, int], option: str) -> int:
+def number_or_name(text: str | None, names: dict[str, int], option: str) -> int:
     if text is None:
         return 0
     low = text.lower()
@@ -86,7 +87,7 @@ def _number_or_name(text: str | None, names: dict[str, int], option: str) -> int
     raise CliError(f"{option} must be one of {', '.join(names)} or a number, not {text!r}", EXIT_USAGE)
 
 
-def _flag_bits(flags: Sequence[str]) -> int:
+def flag_bits(flags: Sequence[str]) -> int:
     bits = 0
     for f in flags:
         for part in f.split(","):
@@ -154,9 +155,9 @@ def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str 
                protocol: str | None, flags: Sequence[str], explain: bool, as_json: bool, via: str = "nss") -> int:
     """getaddrinfo for each name, printed for a terminal, a pipe or JSON."""
     fam = parse_family(family)
-    stype = _number_or_name(socktype, _SOCKTYPES, "--type")
-    proto = _number_or_name(protocol, _PROTOCOLS, "--proto")
-    bits = _flag_bits(flags)
+    stype = number_or_name(socktype, SOCKTYPES, "--type")
+    proto = number_or_name(protocol, PROTOCOLS, "--proto")
+    bits = flag_bits(flags)
     status = 0
     terminal = is_terminal()
     for name in names:
@@ -170,47 +171,67 @@ def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str 
             else:
                 answer = r.resolve(raw, service, fam, stype, proto, bits, trace=trace, explain=explain)
         except (OSError, UnicodeError) as exc:
-            code = _exit_for(exc)
-            status = max(status, code)
-            if as_json:
-                emit_json({"name": name, "canonical_name": None, "addresses": [], "error": error_document(exc),
-                           **({"explain": _explain_doc(trace, None)} if explain else {})})
-            else:
-                err = error_document(exc)
-                sys.stderr.write(f"lookup: {safe(name)}: {safe(err['message'])} ({err['name']})\n")
-                if explain:
-                    _print_explain(trace, None)
+            status = max(status, report_host(name, None, exc, as_json=as_json, multi=len(names) > 1,
+                                             explain=trace if explain else None))
             continue
-        addresses = _addresses(answer)
-        if as_json:
-            doc: dict[str, Any] = {"name": name, "canonical_name": answer.canonname, "addresses": addresses,
-                                   "error": None}
-            if explain:
-                doc["explain"] = _explain_doc(trace, answer)
-            emit_json(doc)
-        elif terminal:
-            aliases = _aliases(r, raw, fam)
-            canon = answer.canonname or _canonical(r, raw, fam)
-            write(f"{safe(name)}" + (f"  (canonical name {safe(canon)})" if canon and canon != name else ""))
-            if aliases:
-                write("aliases: " + " ".join(safe(a) for a in aliases))
-            write(table(["address", "family", "results", "from"],
-                        [[_with_scope(a), "IPv6" if a["family"] == "inet6" else "IPv4",
-                          " ".join(f"{x['type']}/{x['proto']}" + (f":{x['port']}" if x["port"] else "") for x in a["results"]),
-                          a["source"]] for a in addresses]))
+        if terminal and not as_json:
+            _show_host_table(r, name, raw, fam, answer)
             if explain:
                 _print_explain(trace, answer)
-        else:
-            seen: set[str] = set()
-            for a in addresses:
-                text = _with_scope(a)
-                if text in seen:
-                    continue
-                seen.add(text)
-                write(safe(text) if len(names) == 1 else f"{safe(name)} {safe(text)}")
-            if explain:
-                _print_explain(trace, answer)
+            continue
+        report_host(name, answer, None, as_json=as_json, multi=len(names) > 1, explain=trace if explain else None)
     return status
+
+
+def report_host(name: str, answer: GaiAnswer | None, error: BaseException | None, *, as_json: bool, multi: bool,
+                explain: list[Step] | None = None, extra: dict[str, Any] | None = None) -> int:
+    """Print one name's getaddrinfo outcome as lines or JSON; return its exit status.
+
+    Lines: one address per line (``NAME ADDRESS`` when ``multi``), an error
+    as one line on stderr.  ``extra`` adds keys to the JSON object.
+    """
+    if answer is None:
+        exc = error if error is not None else RuntimeError("no answer")
+        err = error_document(exc)
+        if as_json:
+            emit_json({"name": name, "canonical_name": None, "addresses": [], "error": err, **(extra or {}),
+                       **({"explain": _explain_doc(explain, None)} if explain is not None else {})})
+        else:
+            sys.stderr.write(f"lookup: {safe(name)}: {safe(err['message'])} ({err['name']})\n")
+            if explain is not None:
+                _print_explain(explain, None)
+        return _exit_for(exc)
+    addresses = _addresses(answer)
+    if as_json:
+        doc: dict[str, Any] = {"name": name, "canonical_name": answer.canonname, "addresses": addresses,
+                               "error": None, **(extra or {})}
+        if explain is not None:
+            doc["explain"] = _explain_doc(explain, answer)
+        emit_json(doc)
+        return 0
+    seen: set[str] = set()
+    for a in addresses:
+        text = _with_scope(a)
+        if text in seen:
+            continue
+        seen.add(text)
+        write(f"{safe(name)} {safe(text)}" if multi else safe(text))
+    if explain is not None:
+        _print_explain(explain, answer)
+    return 0
+
+
+def _show_host_table(r: Resolver, name: str, raw: bytes, fam: int, answer: GaiAnswer) -> None:
+    addresses = _addresses(answer)
+    aliases = _aliases(r, raw, fam)
+    canon = answer.canonname or _canonical(r, raw, fam)
+    write(f"{safe(name)}" + (f"  (canonical name {safe(canon)})" if canon and canon != name else ""))
+    if aliases:
+        write("aliases: " + " ".join(safe(a) for a in aliases))
+    write(table(["address", "family", "results", "from"],
+                [[_with_scope(a), "IPv6" if a["family"] == "inet6" else "IPv4",
+                  " ".join(f"{x['type']}/{x['proto']}" + (f":{x['port']}" if x["port"] else "") for x in a["results"]),
+                  a["source"]] for a in addresses]))
 
 
 def _with_scope(a: dict[str, Any]) -> str:
