@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
@@ -39,6 +39,15 @@ if TYPE_CHECKING:
     from .switch import Step
 
 __all__ = ["Resolver"]
+
+_SYNC_PERFORM: list[Callable[[Any], Any]] = []  # netdb.dns.syncio.perform, once loaded
+
+
+def _load_sync_perform() -> Callable[[Any], Any]:
+    from .dns.syncio import perform
+
+    _SYNC_PERFORM.append(perform)
+    return perform
 
 
 def _default_etc() -> str:
@@ -346,8 +355,7 @@ class Resolver:
         See ``netdb.dns.io`` for the requests and ``netdb.dns.syncio`` for
         the driver; ``netdb.aio`` drives the same requests with asyncio.
         """
-        from .dns.syncio import perform
-
+        perform = _SYNC_PERFORM[0] if _SYNC_PERFORM else _load_sync_perform()
         return perform(request)
 
     def configured_families(self) -> tuple[bool, bool]:

@@ -148,3 +148,14 @@ def test_res_search_sends_search_candidates(conf_text: str, name: str) -> None:
     result = run_sync(res_search(ctx, name.encode(), 1), perform)
     assert result.n < 0
     assert [_qname(m) for m in sent] == search_candidates(name, rc)
+
+
+_PTON_TEXT = st.binary(max_size=300).map(lambda b: bytes(b"ab.\\9"[c % 5] for c in b)) | st.text(
+    alphabet="a.", max_size=300).map(str.encode)
+
+
+@given(_PTON_TEXT, st.sampled_from([255, 64, 5]))
+def test_pton_fast_path_agrees_with_the_general_loop(text: bytes, limit: int) -> None:
+    from netdb.dns.names import _pton_escaped
+
+    assert pton(text, limit) == _pton_escaped(text, limit)

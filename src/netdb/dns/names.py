@@ -48,6 +48,18 @@ def pton(text: bytes, limit: int = MAXCDNAME) -> bytes | None:
     empty label (``a..b``, ``.a``) or a label over 63 octets fails, and so
     does a result over ``limit`` octets.  ``""`` and ``"."`` are the root.
     """
+    if 0x5C not in text and text and text != b".":  # no escapes: the labels are the dot-separated fields
+        labels = (text[:-1] if text[-1] == 0x2E else text).split(b".")
+        for label in labels:
+            if not 0 < len(label) <= 63:
+                return None
+        wire = b"".join([bytes((len(label),)) + label for label in labels]) + b"\0"
+        return wire if len(wire) <= limit else None
+    return _pton_escaped(text, limit)
+
+
+def _pton_escaped(text: bytes, limit: int) -> bytes | None:
+    """``pton`` for any text, escapes included (the general loop)."""
     out = bytearray()
     label = bytearray()
     i, n = 0, len(text)
@@ -158,7 +170,8 @@ def unpack(msg: bytes, offset: int) -> tuple[bytes, int] | None:
     end = len(msg)
     if offset < 0 or offset >= end:
         return None
-    out = bytearray()
+    parts = []
+    size = 0  # octets collected so far
     src = offset
     after = -1
     checked = 0
@@ -166,18 +179,18 @@ def unpack(msg: bytes, offset: int) -> tuple[bytes, int] | None:
         if src >= end:
             return None
         n = msg[src]
-        src += 1
         if n == 0:
+            src += 1
             break
-        kind = n & 0xC0
-        if kind == 0:
-            if len(out) + n + 1 >= MAXCDNAME or src + n >= end:
+        if n < 0x40:  # a label: its length octet and its octets are copied as they stand
+            if size + n + 1 >= MAXCDNAME or src + 1 + n >= end:
                 return None
             checked += n + 1
-            out.append(n)
-            out += msg[src : src + n]
-            src += n
-        elif kind == 0xC0:
+            size += n + 1
+            parts.append(msg[src : src + 1 + n])
+            src += 1 + n
+        elif n >= 0xC0:  # a compression pointer
+            src += 1
             if src >= end:
                 return None
             if after < 0:
@@ -190,8 +203,8 @@ def unpack(msg: bytes, offset: int) -> tuple[bytes, int] | None:
                 return None
         else:
             return None
-    out.append(0)
-    return bytes(out), (after if after >= 0 else src)
+    parts.append(b"\0")
+    return b"".join(parts), (after if after >= 0 else src)
 
 
 def lower_wire(wire: bytes) -> bytes:

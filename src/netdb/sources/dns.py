@@ -34,6 +34,12 @@ import socket
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from ..dns.answers import gaih_getanswer, gaih_getanswer_noaaaa, getanswer_ptr, getanswer_r
+from ..dns.exchange import ResContext
+from ..dns.names import res_hnok
+from ..dns.search import A_AND_AAAA, nss_status, res_query, res_search
+from ..dns.trace import summarize
+from ..dns.wire import T_A, T_AAAA, T_PTR
 from ..errors import HOST_NOT_FOUND, TRY_AGAIN
 from ..files._text import encode_raw
 from ..hostsdb import AddressHit
@@ -41,7 +47,6 @@ from ..records import hostent
 from ..switch import NOTFOUND, SUCCESS, UNAVAIL, Answer
 
 if TYPE_CHECKING:
-    from ..dns.exchange import ResContext
     from ..hostnss import HostQuery
 
 __all__ = ["byaddr", "byname3", "byname4", "reverse_name"]
@@ -53,8 +58,6 @@ _COMPAT = b"\0" * 12
 
 
 def _context(query: HostQuery) -> ResContext:
-    from ..dns.exchange import ResContext
-
     resolver = query.resolver
     conf, state = resolver.dns_setup()
     return ResContext(conf, state, query.deadline, h_errno_sink=resolver.set_global_h_errno)
@@ -62,8 +65,6 @@ def _context(query: HostQuery) -> ResContext:
 
 def _answer(ctx: ResContext, status: str, value: Any = None, h_errno: int = 0, errno: int = 0,
             lead: str = "") -> Answer:
-    from ..dns.trace import summarize
-
     records = tuple(ctx.records)
     detail = summarize(records)
     if lead:
@@ -80,8 +81,6 @@ def _fatal(ctx: ResContext) -> Answer | None:
 
 def _failed(ctx: ResContext) -> Answer:
     """nss_dns's answer after ``res_search`` failed: the status from errno, h_errno as left."""
-    from ..dns.search import nss_status
-
     status = nss_status(ctx)
     errno = 11 if ctx.h_errno == TRY_AGAIN else 0  # EAGAIN
     return _answer(ctx, status, h_errno=ctx.h_errno, errno=errno)
@@ -89,11 +88,6 @@ def _failed(ctx: ResContext) -> Answer:
 
 def byname4(query: HostQuery, name: str) -> Generator[Any, Any, Answer]:
     """``_nss_dns_gethostbyname4_r``: the A and AAAA records of ``name`` after search-list expansion."""
-    from ..dns.answers import gaih_getanswer, gaih_getanswer_noaaaa
-    from ..dns.names import res_hnok
-    from ..dns.search import A_AND_AAAA, res_search
-    from ..dns.wire import T_A
-
     ctx = _context(query)
     raw = encode_raw(name)
     if not res_hnok(raw):
@@ -124,11 +118,6 @@ def byname3(query: HostQuery, name: str, family: int, *, check: bool = False) ->
     ``check=True`` is ``gethostbyname2_r``'s entry, which refuses names that
     fail ``res_hnok`` before any query.
     """
-    from ..dns.answers import getanswer_r
-    from ..dns.names import res_hnok
-    from ..dns.search import res_search
-    from ..dns.wire import T_A, T_AAAA
-
     ctx = _context(query)
     raw = encode_raw(name)
     if check and not res_hnok(raw):
@@ -179,10 +168,6 @@ def reverse_name(packed: bytes) -> tuple[str, int, bytes]:
 
 def byaddr(query: HostQuery, packed: bytes) -> Generator[Any, Any, Answer]:
     """``_nss_dns_gethostbyaddr2_r``: the PTR record of an address (a single ``res_query``)."""
-    from ..dns.answers import getanswer_ptr
-    from ..dns.search import res_query
-    from ..dns.wire import T_PTR
-
     ctx = _context(query)
     fatal = _fatal(ctx)
     if fatal is not None:
