@@ -20,27 +20,67 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
-from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
-from .files.gaiconf import GaiConf, parse_gai_conf
-from .files.hostconf import HostConf, host_conf_path, parse_host_conf
-from .files.networks import parse_networks
 from .files.nsswitch import NsswitchConf, parse_nsswitch
-from .files.protocols import parse_protocols
-from .files.rpc import parse_rpc
-from .files.services import parse_services
-from .hostsdb import HostsDB
-from .records import hostent, netent, protoent, rpcent, servent
 
 if TYPE_CHECKING:
+    from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
+    from .files.gaiconf import GaiConf
+    from .files.hostconf import HostConf
     from .files.resolvconf import ResolvConf
     from .gai import GaiAnswer
+    from .hostsdb import HostsDB
+    from .records import hostent, netent, protoent, rpcent, servent
     from .switch import Step
 
 __all__ = ["Resolver"]
 
 _SYNC_PERFORM: list[Callable[[Any], Any]] = []  # netdb.dns.syncio.perform, once loaded
+
+
+# Each file's parser is imported when that file is first read, so that a
+# command needing one database loads only that database's code.
+
+
+def _hosts_db(text: str | None, path: str) -> HostsDB:
+    from .hostsdb import HostsDB
+
+    return HostsDB(text or "", path)
+
+
+def _services_db(text: str | None, path: str) -> ServicesDB:
+    from .databases import ServicesDB
+    from .files.services import parse_services
+
+    return ServicesDB(parse_services(text or "", path), path)
+
+
+def _protocols_db(text: str | None, path: str) -> ProtocolsDB:
+    from .databases import ProtocolsDB
+    from .files.protocols import parse_protocols
+
+    return ProtocolsDB(parse_protocols(text or "", path), path)
+
+
+def _networks_db(text: str | None, path: str) -> NetworksDB:
+    from .databases import NetworksDB
+    from .files.networks import parse_networks
+
+    return NetworksDB(parse_networks(text or "", path), path)
+
+
+def _rpc_db(text: str | None, path: str) -> RpcDB:
+    from .databases import RpcDB
+    from .files.rpc import parse_rpc
+
+    return RpcDB(parse_rpc(text or "", path), path)
+
+
+def _gai_conf(text: str | None, path: str) -> GaiConf:
+    from .files.gaiconf import parse_gai_conf
+
+    return parse_gai_conf(text, path)
 
 
 def _load_sync_perform() -> Callable[[Any], Any]:
@@ -121,21 +161,22 @@ class Resolver:
         self._dns_state: Any = None
         self._cursors = threading.local()
         path = self.path
-        self._hosts = CachedFile(path("hosts"), lambda t, p: HostsDB(t or "", p))
-        self._services = CachedFile(path("services"), lambda t, p: ServicesDB(parse_services(t or "", p), p))
-        self._protocols = CachedFile(path("protocols"), lambda t, p: ProtocolsDB(parse_protocols(t or "", p), p))
-        self._networks = CachedFile(path("networks"), lambda t, p: NetworksDB(parse_networks(t or "", p), p))
-        self._rpc = CachedFile(path("rpc"), lambda t, p: RpcDB(parse_rpc(t or "", p), p))
+        self._hosts = CachedFile(path("hosts"), _hosts_db)
+        self._services = CachedFile(path("services"), _services_db)
+        self._protocols = CachedFile(path("protocols"), _protocols_db)
+        self._networks = CachedFile(path("networks"), _networks_db)
+        self._rpc = CachedFile(path("rpc"), _rpc_db)
         self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch)
         self._databases: dict[str, CachedFile[Any]] = {
             "services": self._services, "protocols": self._protocols, "networks": self._networks,
             "rpc": self._rpc, "hosts": self._hosts,
         }
-        self._gaiconf = CachedFile(path("gai.conf"), parse_gai_conf, watch=False)
+        self._gaiconf = CachedFile(path("gai.conf"), _gai_conf, watch=False)
         env_ = self.env
+        # glibc reads RESOLV_HOST_CONF when it is set, even empty (netdb.files.hostconf.host_conf_path)
         self._hostconf = CachedFile(
-            host_conf_path(env_, path("host.conf")),
-            lambda t, p: parse_host_conf(t, p, env=env_),
+            env_["RESOLV_HOST_CONF"] if "RESOLV_HOST_CONF" in env_ else path("host.conf"),
+            self._parse_host_conf,
             watch=False,
         )
         self._resolvconf: CachedFile[ResolvConf] = CachedFile(path("resolv.conf"), self._parse_resolv_conf)
@@ -194,6 +235,11 @@ class Resolver:
     def host_conf(self) -> HostConf:
         """The parsed host.conf (read once, as glibc does)."""
         return self._hostconf.get().value
+
+    def _parse_host_conf(self, text: str | None, path: str) -> HostConf:
+        from .files.hostconf import parse_host_conf
+
+        return parse_host_conf(text, path, env=self.env)
 
     def _parse_resolv_conf(self, text: str | None, path: str) -> ResolvConf:
         from .files.resolvconf import parse_resolv_conf
