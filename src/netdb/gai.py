@@ -332,7 +332,8 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
     cannot load.  glibc 2.36 treats ``merge`` like ``return`` for hosts.
     """
     if query.switch_error is not None:
-        raise OSError(errno_mod.EINVAL, os.strerror(errno_mod.EINVAL))
+        err = query.switch_errno
+        raise OSError(err, os.strerror(err))
     state = {"no_data": 0, "no_inet6_data": 0, "h_errno": 0, "errno": 0}
 
     def ask(source: str) -> Generator[Any, Any, Answer]:

@@ -77,7 +77,7 @@ class HostQuery:
     """
 
     __slots__ = ("_hosts", "deadline", "describe", "h_errno", "mode", "multi", "python_buffer", "resolver",
-                 "sources", "switch_error", "trace")
+                 "sources", "switch_errno", "switch_error", "trace")
 
     def __init__(self, resolver: Resolver, trace: list[Step] | None = None, deadline: float | None = None, *,
                  mode: str = "global", python_buffer: bool = False, describe: bool = False) -> None:
@@ -92,6 +92,7 @@ class HostQuery:
         conf = resolver.nsswitch()
         overridden = resolver.switch_overridden("hosts")
         self.switch_error = None if overridden else conf.error
+        self.switch_errno = conf.error_errno
         self.sources = resolver.sources_for("hosts")
         self.multi = resolver.host_conf().multi
         self._hosts: Any = None
@@ -136,7 +137,7 @@ class HostQuery:
     def ask_byname4(self, source: str, name: str) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname4_r``."""
         if source == "files":
-            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe)
+            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe, self.h_errno)
             first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
             return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
         if source == "dns":
@@ -186,7 +187,7 @@ class HostQuery:
     def _walk(self, ask: Any) -> Generator[Any, Any, NssResult]:
         """The walk of glibc's ``get*by*_r`` functions: a module without the function is skipped."""
         if self.switch_error is not None:
-            return NssResult(UNAVAIL, None, NETDB_INTERNAL, errno_mod.EINVAL, "")
+            return NssResult(UNAVAIL, None, NETDB_INTERNAL, self.switch_errno, "")
         usable = self.resolver.host_sources
 
         def ask_usable(source: str) -> Generator[Any, Any, Answer | None]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import dbapi
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
-from .files.nsswitch import NsswitchConf, parse_nsswitch
+from .files.nsswitch import NsswitchConf, parse_nsswitch, unreadable_nsswitch
 
 if TYPE_CHECKING:
     from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
@@ -166,7 +166,7 @@ class Resolver:
         self._protocols = CachedFile(path("protocols"), _protocols_db)
         self._networks = CachedFile(path("networks"), _networks_db)
         self._rpc = CachedFile(path("rpc"), _rpc_db)
-        self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch)
+        self._nsswitch = CachedFile(path("nsswitch.conf"), parse_nsswitch, unreadable=unreadable_nsswitch)
         self._databases: dict[str, CachedFile[Any]] = {
             "services": self._services, "protocols": self._protocols, "networks": self._networks,
             "rpc": self._rpc, "hosts": self._hosts,

@@ -55,6 +55,7 @@ class Watcher:
         self.generation = 0
         self._local = threading.local()  # a poll object per thread: one may not be shared
         self._lock = threading.Lock()
+        self._drain_lock = threading.Lock()
         self._dirs: set[str] = set()
 
     def watch(self, path: str) -> bool:
@@ -83,17 +84,20 @@ class Watcher:
     def current(self) -> int:
         """The generation after taking in any pending event (one ``poll``)."""
         poller = getattr(self._local, "poll", None) or self._thread_poll()
-        if poller.poll(0):
-            # Advance first, drain after: a thread that polls after the drain
-            # still sees the new generation.
-            self.generation += 1
-            try:
-                while os.read(self.fd, 65536):
-                    pass
-            except BlockingIOError:
-                pass
-            except OSError:
-                pass
+        # Drain and advance under the lock, and wait for a drain in progress:
+        # otherwise a thread could find the queue emptied by another one
+        # before that one has advanced the generation, and answer from a
+        # stale snapshot; or a drain could swallow the event of a change that
+        # a file's snapshot (recorded at the old generation) never saw.
+        if poller.poll(0) or self._drain_lock.locked():
+            with self._drain_lock:
+                if poller.poll(0):
+                    try:
+                        while os.read(self.fd, 65536):
+                            pass
+                    except OSError:  # BlockingIOError: drained
+                        pass
+                    self.generation += 1
         return self.generation
 
 

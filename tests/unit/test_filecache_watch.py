@@ -28,7 +28,7 @@ def test_every_change_is_seen_at_the_next_call(tmp_path: Path, warm: bool) -> No
     if warm:
         _warm(cf)
         if watch.watcher() is not None:
-            assert cf._watcher is not None  # the inotify path is the one under test
+            assert cf.get().watch_key is not None  # the inotify path is the one under test
     assert cf.get().value == "one\n"
     path.write_text("two\n")  # rewritten in place (same inode)
     assert cf.get().value == "two\n"
@@ -71,7 +71,7 @@ def test_symlinked_files_are_checked_with_stat(tmp_path: Path) -> None:
     link.symlink_to(real)
     cf = _cached(link)
     _warm(cf)
-    assert cf._watcher is None
+    assert cf.get().watch_key is None
     new = tmp_path / "real.new"
     new.write_text("y\n")
     os.replace(new, real)

@@ -54,6 +54,7 @@ The rules below were read from ``nss/nss_database.c`` and
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -73,6 +74,7 @@ __all__ = [
     "default_line",
     "parse_nsswitch",
     "parse_sources",
+    "unreadable_nsswitch",
 ]
 
 STATUSES = ("SUCCESS", "NOTFOUND", "UNAVAIL", "TRYAGAIN")
@@ -173,6 +175,8 @@ class NsswitchConf:
     error: Diagnostic | None
     diagnostics: tuple[Diagnostic, ...]
     missing: bool = False
+    error_errno: int = errno.EINVAL
+    """The errno of getaddrinfo's EAI_SYSTEM when ``error`` is set (EISDIR for a directory)."""
 
     @property
     def broken(self) -> bool:
@@ -376,6 +380,20 @@ def parse_nsswitch(
             "the last line does not end with a newline; glibc ignores it entirely", "warning"))
     diags.sort(key=lambda d: d.line)
     return NsswitchConf(path, MappingProxyType(databases), error, tuple(diags), missing)
+
+
+def unreadable_nsswitch(path: str, reason: str, err: int) -> NsswitchConf:
+    """nsswitch.conf opened but not readable (a directory, or a file netdb refuses to read).
+
+    glibc's ``nss_database_reload`` gets a read error and gives up: every
+    lookup of every database fails (getaddrinfo: EAI_SYSTEM with the read's
+    errno, EISDIR for a directory), as for a syntax error.  (A FIFO makes
+    glibc wait forever and /dev/zero makes it abort on an assertion; netdb
+    fails the lookups instead, with ENXIO and EFBIG.)  A file that cannot be
+    opened at all is not this case: it is read as missing.
+    """
+    diag = Diagnostic(path, 0, f"cannot be read ({reason}); glibc then fails every lookup of every database")
+    return NsswitchConf(path, MappingProxyType({}), diag, (diag,), False, err)
 
 
 def _check_line(

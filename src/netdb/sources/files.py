@@ -10,32 +10,47 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
-from ..errors import HOST_NOT_FOUND, NO_DATA
+from ..errors import HOST_NOT_FOUND
 from ..switch import NOTFOUND, SUCCESS, UNAVAIL, Answer
 
 if TYPE_CHECKING:
     from ..filecache import Snapshot
     from ..hostsdb import HostsDB
 
+NETDB_INTERNAL = -1
+
 __all__ = ["byaddr", "byname3", "byname4"]
 
 
 def _unavailable(snap: Snapshot[HostsDB], h_errno: int) -> Answer:
-    why = "does not exist" if snap.status == "missing" else f"cannot be read ({snap.error})"
-    return Answer(UNAVAIL, h_errno=h_errno, detail=f"{snap.path} {why}")
+    """UNAVAIL as nss_files answers it.
+
+    When ``fopen`` fails (no file, no permission, a link loop ...) the
+    module leaves ``h_errno`` alone (``h_errno`` is the caller's value).  When
+    the file opens but cannot be read (a directory) it reports
+    NETDB_INTERNAL and the errno (getaddrinfo: EAI_SYSTEM); netdb does the
+    same for a file it refuses to read (a FIFO, a file over the size cap).
+    """
+    if snap.status == "missing":
+        return Answer(UNAVAIL, h_errno=h_errno, detail=f"{snap.path} does not exist")
+    if snap.like_missing:
+        return Answer(UNAVAIL, h_errno=h_errno, detail=f"{snap.path} cannot be opened ({snap.error})")
+    return Answer(UNAVAIL, h_errno=NETDB_INTERNAL, errno=snap.errno, detail=f"{snap.path} cannot be read ({snap.error})")
 
 
 def _lines(numbers: list[int]) -> str:
     return "line " + str(numbers[0]) if len(numbers) == 1 else "lines " + ", ".join(map(str, numbers))
 
 
-def byname4(snap: Snapshot[HostsDB], name: str, multi: bool, describe: bool = True) -> Answer:
+def byname4(snap: Snapshot[HostsDB], name: str, multi: bool, describe: bool = True, h_errno: int = 0) -> Answer:
     """``gethostbyname4_r``: addresses of every family; value ``(canonname, [AddressHit])``.
 
     ``describe=False`` skips the sentence for ``--explain`` (the hot path).
+    ``h_errno`` is the caller's current value, which an unopenable file leaves
+    as it is (getaddrinfo then fails with EAI_NODATA only when it was NO_DATA).
     """
     if not snap.ok:
-        return _unavailable(snap, NO_DATA)
+        return _unavailable(snap, h_errno)
     found = snap.value.lookup_unspec(name, multi)
     if found is None:
         return Answer(NOTFOUND, None, HOST_NOT_FOUND, 0, f"no line of {snap.path} names {name!r}" if describe else "")
