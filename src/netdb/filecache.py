@@ -110,7 +110,7 @@ def read_file(path: str, limit: int | None = None) -> FileRead:
         if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
             kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
             return _fail("unreadable", "refused", errno_mod.ENXIO,
-                         f"{kind}, not a regular file (glibc would wait for a writer forever)", ident)
+                         f"{kind}: glibc would wait for a writer forever", ident)
         regular = stat.S_ISREG(mode)
         cap = limit if regular else min(limit, MAX_DEVICE_BYTES)
         if st.st_size > cap:
@@ -122,7 +122,7 @@ def read_file(path: str, limit: int | None = None) -> FileRead:
                 piece = os.read(fd, min(_CHUNK, cap + 1 - total))
             except BlockingIOError:
                 return _fail("unreadable", "refused", errno_mod.EAGAIN,
-                             "not a regular file, and it has nothing to read now", ident)
+                             "a device with nothing to read now", ident)
             if not piece:
                 break
             chunks.append(piece)

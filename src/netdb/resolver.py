@@ -90,6 +90,23 @@ def _load_sync_perform() -> Callable[[Any], Any]:
     return perform
 
 
+def _consequence(kind: str, snap: Snapshot[Any]) -> str:
+    """What a file that could not be read means for lookups (docs/hostile-files.md)."""
+    why = snap.error or "unreadable"
+    if snap.stage == "open":
+        return f"cannot be opened ({why}); read as a missing file, as glibc does"
+    verb = "cannot be read" if snap.stage == "read" else "not read"
+    if kind == "nsswitch.conf":
+        effect = "every lookup fails, as in glibc"
+    elif kind == "hosts":
+        effect = "host lookups that read it fail (EAI_SYSTEM)"
+    elif kind in ("services", "protocols", "networks", "rpc"):
+        effect = "read as an empty database"
+    else:
+        effect = "its built-in defaults apply"
+    return f"{verb} ({why}); {effect}"
+
+
 def _default_etc() -> str:
     return os.environ.get("NETDB_ETC") or "/etc"
 
@@ -293,6 +310,26 @@ class Resolver:
         import time
 
         return time.monotonic() + self.timeout
+
+    def file_problems(self) -> list[str]:
+        """One sentence per file read so far that exists but could not be read, with what follows from it.
+
+        A missing file is not a problem (glibc reads it as empty); a file
+        that cannot be opened (no permission, a link loop), is a directory,
+        a FIFO or too large is.  Files not read yet are not checked.
+        """
+        files: list[tuple[str, CachedFile[Any]]] = [
+            ("hosts", self._hosts), ("services", self._services), ("protocols", self._protocols),
+            ("networks", self._networks), ("rpc", self._rpc), ("nsswitch.conf", self._nsswitch),
+            ("resolv.conf", self._resolvconf), ("gai.conf", self._gaiconf), ("host.conf", self._hostconf),
+        ]
+        out = []
+        for kind, cached in files:
+            snap = cached._snapshot
+            if snap is None or snap.ok or snap.status == "missing":
+                continue
+            out.append(f"{snap.path}: {_consequence(kind, snap)}")
+        return out
 
     def snapshot(self, db: str) -> Snapshot[Any]:
         """The current snapshot of a database file: hosts, services, protocols, networks or rpc."""

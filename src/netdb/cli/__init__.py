@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 __all__ = ["EXIT_USAGE", "CliError", "main"]
 
@@ -48,6 +49,28 @@ def _say(message: str) -> None:
     sys.stderr.write(f"lookup: {safe(message)}\n")
 
 
+RESOLVERS: list[Any] = []
+"""The Resolvers this command made (``Options.resolver``), for ``_file_warnings``."""
+
+
+def _file_warnings() -> None:
+    """One line on stderr per file the command read that exists but could not be read.
+
+    getent-compatible commands still print exactly what getent prints on
+    stdout; this line says why a database came out empty or a lookup failed.
+    """
+    seen: set[str] = set()
+    for r in RESOLVERS:
+        try:
+            problems = r.file_problems()
+        except Exception:  # a warning must never turn into a failure
+            continue
+        for line in problems:
+            if line not in seen:
+                seen.add(line)
+                _say(f"warning: {line}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``lookup`` console script."""
     code = run(argv)
@@ -65,8 +88,12 @@ def run(argv: list[str] | None = None) -> int:
 
     from .app import app
 
+    del RESOLVERS[:]
     try:
-        result = app(args=argv, prog_name="lookup", standalone_mode=False)
+        try:
+            result = app(args=argv, prog_name="lookup", standalone_mode=False)
+        finally:
+            _file_warnings()
     except CliError as exc:
         _say(exc.message)
         return exc.code

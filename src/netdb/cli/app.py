@@ -58,10 +58,13 @@ class Options:
         """
         from ..errors import ConfigError
         from ..resolver import Resolver
+        from . import RESOLVERS
 
         switch = {"hosts": via} if via in ("files", "dns") else None
         try:
-            return Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
+            r = Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
+            RESOLVERS.append(r)
+            return r
         except ConfigError as exc:
             raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
         except ValueError as exc:

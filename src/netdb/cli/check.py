@@ -72,11 +72,21 @@ def kind_of(path: str) -> str | None:
 
 
 def diagnose(path: str, kind: str) -> list[Diagnostic]:
-    """Read one file and return its parser's diagnostics (OSError when it cannot be read)."""
+    """Read one file and return its parser's diagnostics (OSError when it cannot be read).
+
+    The file is read as the Resolver reads it (``netdb.filecache.read_file``):
+    a FIFO is not opened for a blocking read, and a file over the size cap
+    is refused, so ``check`` never hangs and never reads without bound.
+    """
+    from ..filecache import read_file
     from ..files._text import decode
 
-    with open(path, "rb") as fh:
-        text = decode(fh.read())
+    got = read_file(path)
+    if got.data is None:
+        if got.status == "missing":
+            raise FileNotFoundError(got.errno, os.strerror(got.errno), path)
+        raise OSError(got.errno, got.error or os.strerror(got.errno), path)
+    text = decode(got.data)
     result = _parser(kind)(text, path)
     diags = getattr(result, "diagnostics", ())
     error = getattr(result, "error", None)
@@ -112,7 +122,10 @@ def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str 
         except OSError as exc:
             if explicit:
                 raise CliError(f"{path}: {exc.strerror or exc}", EXIT_NOINPUT) from None
-            diags, status = [], f"unreadable: {exc.strerror or exc}"
+            from ..files.diagnostics import Diagnostic
+
+            status = f"unreadable: {exc.strerror or exc}"
+            diags = [Diagnostic(path, 0, f"cannot be read: {exc.strerror or exc}")]
         total += len(diags)
         report.append({"file": path, "kind": kind, "status": status,
                        "diagnostics": [{"line": d.line, "severity": d.severity, "reason": d.reason} for d in diags]})
