@@ -444,15 +444,18 @@ class _Watcher:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 18)
             self.sock.bind((0, _GROUPS))
             self.sock.setblocking(False)
-            self.poller = select.poll()
-            self.poller.register(self.sock.fileno(), select.POLLIN)
+            self._local = threading.local()  # a poll object per thread: one may not be polled concurrently
         except OSError:
             self.sock.close()
             raise
 
     def changed(self) -> bool:
         """True when at least one notification (or an overflow) arrived; drains them."""
-        if not self.poller.poll(0):
+        poller = getattr(self._local, "poller", None)
+        if poller is None:
+            poller = self._local.poller = select.poll()
+            poller.register(self.sock.fileno(), select.POLLIN)
+        if not poller.poll(0):
             return False
         while True:
             try:
@@ -504,7 +507,8 @@ def snapshot() -> InterfaceSnapshot:
     if current is not None:
         now = time.monotonic()
         if watcher is not None:
-            if not watcher.changed():
+            # While another thread refreshes (it has drained the notifications), wait for its snapshot.
+            if not watcher.changed() and not _lock.locked():
                 if now - current.probe_cache_since > PROBE_CACHE_SECONDS:
                     current.probe_cache = {}
                     current.probe_cache_since = now
