@@ -10,6 +10,7 @@ are decoded as UTF-8 with ``surrogateescape``: every byte survives, and
 
 from __future__ import annotations
 
+import codecs
 import re
 
 # The characters C's isspace() accepts in glibc's locales.
@@ -27,8 +28,29 @@ def decode(data: bytes) -> str:
 
 
 def encode_raw(text: str) -> bytes:
-    """The exact bytes that ``decode`` turned into ``text``."""
-    return text.encode("utf-8", "surrogateescape")
+    """The exact bytes that ``decode`` turned into ``text``.
+
+    Text that ``decode`` cannot have produced (a lone surrogate outside
+    U+DC80-U+DCFF, passed in by a caller) is encoded too, never refused: such
+    a surrogate becomes its three UTF-8-style bytes (``surrogatepass``).
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "netdb-raw")
+
+
+def _raw_errors(exc: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for ch in exc.object[exc.start:exc.end]:
+        code = ord(ch)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else ch.encode("utf-8", "surrogatepass")
+    return bytes(out), exc.end
+
+
+codecs.register_error("netdb-raw", _raw_errors)
 
 
 def needs_c_split(text: str) -> bool:
