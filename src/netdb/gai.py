@@ -332,8 +332,12 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
     cannot load.  glibc 2.36 treats ``merge`` like ``return`` for hosts.
     """
     if query.switch_error is not None:
-        err = query.switch_errno
-        raise OSError(err, os.strerror(err))
+        # glibc consults no source and decides from the thread's h_errno as earlier calls left it:
+        # EAI_SYSTEM after a NETDB_INTERNAL failure (an AF_INET lookup sets it), else EAI_NONAME.
+        if query.h_errno == NETDB_INTERNAL:
+            err = query.switch_errno
+            raise OSError(err, os.strerror(err))
+        return
     state = {"no_data": 0, "no_inet6_data": 0, "h_errno": 0, "errno": 0}
 
     def ask(source: str) -> Generator[Any, Any, Answer]:

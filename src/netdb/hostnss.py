@@ -187,6 +187,8 @@ class HostQuery:
     def _walk(self, ask: Any) -> Generator[Any, Any, NssResult]:
         """The walk of glibc's ``get*by*_r`` functions: a module without the function is skipped."""
         if self.switch_error is not None:
+            # __nss_hosts_lookup2 fails: the functions report NETDB_INTERNAL through h_errno.
+            self.note_h_errno(NETDB_INTERNAL)
             return NssResult(UNAVAIL, None, NETDB_INTERNAL, self.switch_errno, "")
         usable = self.resolver.host_sources
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
-import select
 import shutil
 import socket
 import subprocess
@@ -28,57 +26,12 @@ import pytest
 import netdb
 from netdb import filecache
 from netdb.filecache import CachedFile, read_file
+from support import hostile_etc
+from support.hostile_etc import FILES, as_nobody, make_etc, outcome
 
-DEADLINE = 10.0  # seconds: a generous bound that only a hang exceeds
-NOBODY = 65534
+DEADLINE = 20.0  # seconds: a generous bound that only a hang exceeds
 
-BASE = {
-    "hosts": "127.0.0.1 localhost\n::1 localhost\n192.0.2.7 web\n",
-    "services": "http 80/tcp www\nhttp 80/udp\n",
-    "protocols": "ip 0 IP\ntcp 6 TCP\n",
-    "networks": "loopback 127\n",
-    "rpc": "portmapper 100000 sunrpc\n",
-    "nsswitch.conf": "hosts: files\nservices: files\nprotocols: files\nnetworks: files\nrpc: files\n",
-    "resolv.conf": "nameserver 127.0.0.53\noptions ndots:3\n",
-    "gai.conf": "precedence ::1/128 5\n",
-    "host.conf": "multi on\n",
-}
-FILES = tuple(BASE)
 KINDS = ("directory", "fifo", "dev-zero", "sparse-2g", "symlink-loop", "deleted", "dev-null")
-
-
-def make_etc(root: Path, name: str | None = None, kind: str | None = None) -> Path:
-    """A fixture etc directory; ``name`` made into ``kind`` (``deleted`` leaves it in place for the race)."""
-    etc = root / "etc"
-    etc.mkdir(parents=True)
-    for d in (root, etc):
-        d.chmod(0o755)
-    for n, text in BASE.items():
-        (etc / n).write_text(text)
-    if name is None or kind in (None, "deleted"):
-        return etc
-    path = etc / name
-    path.unlink()
-    if kind == "directory":
-        path.mkdir()
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "dev-zero":
-        path.symlink_to("/dev/zero")
-    elif kind == "dev-null":
-        path.symlink_to("/dev/null")
-    elif kind == "sparse-2g":
-        with open(path, "wb") as fh:
-            fh.truncate(2 << 30)  # a hole: no block is written
-    elif kind == "symlink-loop":
-        path.symlink_to(name + ".other")
-        (etc / (name + ".other")).symlink_to(name)
-    elif kind == "mode-000":
-        path.write_text(BASE[name])
-        path.chmod(0)
-    else:
-        raise ValueError(kind)
-    return etc
 
 
 def within(fn: Callable[[], Any], seconds: float = DEADLINE) -> Any:
@@ -100,37 +53,27 @@ def within(fn: Callable[[], Any], seconds: float = DEADLINE) -> Any:
     return box["value"]
 
 
-def outcome(fn: Callable[[], Any]) -> Any:
-    """The result, or the exception's class and (errno or text): comparable and JSON-able."""
-    try:
-        value = within(fn)
-    except socket.gaierror as exc:
-        return ["gaierror", exc.errno]
-    except socket.herror as exc:
-        return ["herror", exc.errno]
-    except OSError as exc:
-        return ["OSError", exc.errno if exc.errno is not None else str(exc)]
-    return ["ok", json.loads(json.dumps(value))]
-
-
 def probe(etc: Path) -> dict[str, Any]:
-    """What a Resolver on ``etc`` answers: one call per file, plus the parsed configuration."""
-    r = netdb.Resolver(etc)
-    calls: dict[str, Callable[[], Any]] = {
-        "getaddrinfo": lambda: sorted({a[4][0] for a in r.getaddrinfo("web", None)}),
-        "getaddrinfo4": lambda: sorted({a[4][0] for a in r.getaddrinfo("web", None, socket.AF_INET)}),
-        "gethostbyname": lambda: r.gethostbyname("web"),
-        "getservbyname": lambda: r.getservbyname("http", "tcp"),
-        "services": lambda: len(list(r.services())),
-        "getprotobyname": lambda: r.getprotobyname("tcp"),
-        "getnetbyname": lambda: r.getnetbyname("loopback").net,
-        "getrpcbyname": lambda: r.getrpcbyname("portmapper").number,
-        "nameservers": lambda: [n.address for n in r.resolv_conf().nameservers],
-        "ndots": lambda: r.resolv_conf().ndots,
-        "gai_default": lambda: r.gai_conf().is_default,
-        "multi": lambda: r.host_conf().multi,
-    }
-    return {k: outcome(fn) for k, fn in calls.items()}
+    """What a Resolver on ``etc`` answers, all in one fresh thread (h_errno carries from call to call, as in
+    glibc): the socket-level questions of ``support.hostile_etc.probe`` and the parsed configuration."""
+
+    def run() -> dict[str, Any]:
+        r = netdb.Resolver(etc)
+        got = hostile_etc.probe(r)
+        got.update({
+            "getservbyname_udp": outcome(lambda: r.getservbyname("http", "udp")),
+            "services": outcome(lambda: len(list(r.services()))),
+            "getnetbyname": outcome(lambda: r.getnetbyname("loopback").net),
+            "getrpcbyname": outcome(lambda: r.getrpcbyname("portmapper").number),
+            "nameservers": outcome(lambda: [n.address for n in r.resolv_conf().nameservers]),
+            "ndots": outcome(lambda: r.resolv_conf().ndots),
+            "gai_default": outcome(lambda: r.gai_conf().is_default),
+            "host_conf_multi": outcome(lambda: r.host_conf().multi),
+        })
+        return got
+
+    result: dict[str, Any] = within(run)
+    return result
 
 
 @pytest.fixture
@@ -144,67 +87,65 @@ def root() -> Iterator[Path]:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def expected(name: str, kind: str, baseline: dict[str, Any]) -> dict[str, Any]:
-    """netdb's documented answer for ``name`` made into ``kind`` (docs/hostile-files.md)."""
-    want = dict(baseline)
-    # glibc's fopen fails (or the file is empty): the same as a missing file.
-    like_missing = kind in ("symlink-loop", "mode-000", "deleted", "dev-null")
-    err = {"directory": errno.EISDIR, "fifo": errno.ENXIO, "dev-zero": errno.EFBIG, "sparse-2g": errno.EFBIG}.get(kind)
+HOST_KEYS = ("getaddrinfo", "getaddrinfo4", "gethostbyname", "order", "multi")
+ERRNO = {"directory": errno.EISDIR, "fifo": errno.ENXIO, "dev-zero": errno.EFBIG, "sparse-2g": errno.EFBIG}
+
+
+def expected(root: Path, name: str, kind: str) -> dict[str, Any]:
+    """netdb's documented answer for ``name`` made into ``kind`` (docs/hostile-files.md).
+
+    A file glibc cannot open (link loop, no permission, deleted before the open) answers exactly as a
+    missing one, /dev/null as an empty one; tests/conformance/test_hostile_files_glibc.py checks those
+    references (and the directory case) against glibc itself.
+    """
+    if kind in ("symlink-loop", "mode-000", "deleted"):
+        return probe(make_etc(root / "ref", name, "missing"))
+    if kind == "dev-null":
+        etc = make_etc(root / "ref")
+        (etc / name).write_text("")
+        return probe(etc)
+    want = probe(make_etc(root / "ref", name, "missing"))
+    err = ["OSError", ERRNO[kind]]
     if name == "hosts":
-        if kind == "dev-null":  # an empty file: the name is not found
-            want.update(getaddrinfo=["gaierror", socket.EAI_NONAME], getaddrinfo4=["gaierror", socket.EAI_NONAME],
-                        gethostbyname=["gaierror", socket.EAI_NONAME])
-        elif like_missing:
-            want.update(getaddrinfo=["gaierror", socket.EAI_NONAME], getaddrinfo4=["gaierror", netdb_eai_nodata()],
-                        gethostbyname=["gaierror", netdb_eai_nodata()])
-        else:
-            want.update(getaddrinfo=["OSError", err], getaddrinfo4=["OSError", err], gethostbyname=["OSError", err])
-    elif name == "services":
-        want.update(getservbyname=["OSError", "service/proto not found"], services=["ok", 0])
-    elif name == "protocols":
-        want.update(getprotobyname=["OSError", "protocol not found"])
-    elif name == "networks":
-        want.update(getnetbyname=["OSError", "network not found"])
-    elif name == "rpc":
-        want.update(getrpcbyname=["OSError", "rpc program not found"])
-    elif name == "nsswitch.conf" and not like_missing:
-        # glibc: a read error fails every lookup of every database (EISDIR for a directory).
-        want.update(getaddrinfo=["OSError", err], getaddrinfo4=["OSError", err], gethostbyname=["OSError", err],
-                    getservbyname=["OSError", "service/proto not found"], services=["ok", 0],
+        want.update(dict.fromkeys(HOST_KEYS, err))  # nss_files: NETDB_INTERNAL and the read's errno
+    elif name == "nsswitch.conf":
+        # Every lookup fails.  getaddrinfo(AF_UNSPEC) decides from the thread's h_errno: EAI_NONAME in a
+        # fresh thread, EAI_SYSTEM once an AF_INET lookup has failed with NETDB_INTERNAL.
+        want.update(dict.fromkeys(HOST_KEYS, err), getaddrinfo=["gaierror", socket.EAI_NONAME],
+                    getservbyname=["OSError", "service/proto not found"],
+                    getservbyname_udp=["OSError", "service/proto not found"],
+                    getaddrinfo_service=["gaierror", socket.EAI_SERVICE], services=["ok", 0],
                     getprotobyname=["OSError", "protocol not found"], getnetbyname=["OSError", "network not found"],
                     getrpcbyname=["OSError", "rpc program not found"])
-    elif name == "resolv.conf":
-        want.update(nameservers=["ok", ["127.0.0.1"]], ndots=["ok", 1])
-    elif name == "gai.conf":
-        want.update(gai_default=["ok", True])
-    elif name == "host.conf":
-        want.update(multi=["ok", False])
     return want
 
 
-def netdb_eai_nodata() -> int:
-    return int(getattr(socket, "EAI_NODATA", -5))
-
-
-def test_baseline(root: Path) -> None:
-    got = probe(make_etc(root))
-    assert got["getaddrinfo"] == ["ok", ["192.0.2.7"]] and got["getservbyname"] == ["ok", 80]
-    assert got["nameservers"] == ["ok", ["127.0.0.53"]] and got["gai_default"] == ["ok", False]
-    assert got["multi"] == ["ok", True] and got["services"] == ["ok", 2]
+def test_references(root: Path) -> None:
+    """The reference answers themselves: the base files, and each file missing."""
+    base = probe(make_etc(root / "base"))
+    assert base["getaddrinfo"] == ["ok", ["192.0.2.7"]] and base["getservbyname"] == ["ok", 80]
+    assert base["order"] == ["ok", ["127.0.0.1", "::1"]] and base["multi"] == ["ok", ["192.0.2.8", "192.0.2.9"]]
+    assert base["nameservers"] == ["ok", ["127.0.0.53"]] and base["gai_default"] == ["ok", False]
+    assert base["host_conf_multi"] == ["ok", True] and base["services"] == ["ok", 2]
+    missing = {name: probe(make_etc(root / name, name, "missing")) for name in FILES}
+    assert missing["hosts"]["getaddrinfo"] == ["gaierror", socket.EAI_NONAME]
+    assert missing["services"]["getservbyname"] == ["OSError", "service/proto not found"]
+    assert missing["nsswitch.conf"] == base  # the defaults: files for all these databases
+    assert missing["resolv.conf"]["nameservers"] == ["ok", ["127.0.0.1"]]
+    assert missing["gai.conf"]["order"] == ["ok", ["::1", "127.0.0.1"]]
+    assert missing["host.conf"]["multi"] == ["ok", ["192.0.2.8"]]
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "deleted"])
 @pytest.mark.parametrize("name", FILES)
 def test_file_that_is_not_a_file(root: Path, name: str, kind: str) -> None:
-    baseline = probe(make_etc(root / "base"))
     got = probe(make_etc(root / "case", name, kind))
-    assert got == expected(name, kind, baseline)
+    assert got == expected(root, name, kind)
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_file_deleted_between_stat_and_open(root: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The race injected at the file-cache layer: stat finds the file, open does not: a missing file."""
-    baseline = probe(make_etc(root / "base"))
     etc = make_etc(root / "case", name, "deleted")
     target = str(etc / name)
     real_stat = os.stat
@@ -217,42 +158,13 @@ def test_file_deleted_between_stat_and_open(root: Path, name: str, monkeypatch: 
         return st
 
     monkeypatch.setattr(filecache.os, "stat", stat_then_delete)
-    assert probe(etc) == expected(name, "deleted", baseline)
+    got = probe(etc)
     monkeypatch.setattr(filecache.os, "stat", real_stat)
+    assert got == expected(root, name, "deleted")
     cf = CachedFile(target, lambda text, _p: text)
     assert cf.get().status == "missing"
     Path(target).write_text("back\n")
     assert cf.get().value == "back\n"  # seen at the next call
-
-
-def _as_nobody(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` in a forked child that has dropped root for nobody (root ignores mode bits)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(r)
-        try:
-            os.setgroups([])
-            os.setresgid(NOBODY, NOBODY, NOBODY)
-            os.setresuid(NOBODY, NOBODY, NOBODY)
-            data = json.dumps(["ok", fn()])
-        except BaseException as exc:
-            data = json.dumps(["error", f"{type(exc).__name__}: {exc}"])
-        os.write(w, data.encode())
-        os._exit(0)
-    os.close(w)
-    try:
-        ready, _, _ = select.select([r], [], [], DEADLINE)
-        assert ready, "the unprivileged child did not answer in time"
-        chunks = []
-        while chunk := os.read(r, 65536):
-            chunks.append(chunk)
-    finally:
-        os.close(r)
-        os.waitpid(pid, 0)
-    status, value = json.loads(b"".join(chunks))
-    assert status == "ok", value
-    return value
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop to nobody (a non-root owner can read mode 000 "
@@ -260,11 +172,9 @@ def _as_nobody(fn: Callable[[], Any]) -> Any:
 @pytest.mark.parametrize("name", FILES)
 def test_file_without_read_permission(root: Path, name: str) -> None:
     """Mode 000, read by nobody: glibc's fopen fails with EACCES, which reads as a missing file."""
-    base = make_etc(root / "base")
-    baseline = _as_nobody(lambda: probe(base))
     etc = make_etc(root / "case", name, "mode-000")
-    got = _as_nobody(lambda: probe(etc))
-    assert got == expected(name, "mode-000", baseline)
+    got = as_nobody(lambda: probe(etc))
+    assert got == expected(root, name, "mode-000")
 
 
 def test_sparse_file_is_refused_without_reading_it(root: Path) -> None:
