@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import socket
@@ -255,3 +256,18 @@ def test_cli_check(root: Path, kind: str) -> None:
     p = _lookup(etc, "check", str(etc / "gai.conf"))
     assert p.returncode == 66 and p.stdout == "" and p.stderr.startswith(f"lookup: {etc}/gai.conf: ")
     assert p.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["nsswitch.conf", "resolv.conf", "host.conf", "gai.conf"])
+def test_cli_config_does_not_block_on_a_fifo(root: Path, name: str) -> None:
+    etc = make_etc(root, name, "fifo")
+    p = _lookup(etc, "--json", "config")
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr
+    doc = json.loads(p.stdout)
+    statuses = {doc["switch"]["path"]: doc["switch"]["status"], doc["dns"]["path"]: doc["dns"]["status"],
+                doc["host_conf"]["path"]: doc["host_conf"]["status"]}
+    if name != "gai.conf":
+        assert statuses[str(etc / name)].startswith("unreadable: a FIFO")
+    if name == "nsswitch.conf":
+        assert doc["switch"]["error"] is not None  # glibc fails every lookup

@@ -34,21 +34,21 @@ _DNS_OPTIONS = ("ndots", "timeout", "attempts", "rotate", "edns0", "single_reque
 
 
 def _read(path: str) -> tuple[str | None, str]:
-    try:
-        with open(path, "rb") as fh:
-            from ..files._text import decode
+    """The file's text (None when not read) and its status, read as the Resolver reads it (never blocks)."""
+    from ..filecache import read_file
+    from ..files._text import decode
 
-            return decode(fh.read()), "ok"
-    except FileNotFoundError:
+    got = read_file(path)
+    if got.data is not None:
+        return decode(got.data), "ok"
+    if got.status == "missing":
         return None, "missing"
-    except OSError as exc:
-        return None, f"unreadable: {exc.strerror or exc}"
+    return None, f"unreadable: {got.error}"
 
 
 def collect(r: Resolver) -> dict[str, Any]:
     """The effective configuration of a Resolver, as a JSON-ready document."""
     from ..files.hostconf import host_conf_path, parse_host_conf
-    from ..files.nsswitch import parse_nsswitch
     from ..files.resolvconf import parse_resolv_conf
     from ..sources import IMPLEMENTED, module_installed
 
@@ -60,8 +60,8 @@ def collect(r: Resolver) -> dict[str, Any]:
                              "entries": entries, "diagnostics": len(snap.value.diagnostics)})
 
     path = r.path("nsswitch.conf")
-    text, status = _read(path)
-    ns = parse_nsswitch(text, path)
+    ns = r.nsswitch_snapshot().value  # a file that opens but cannot be read fails every lookup
+    status = _read(path)[1]
     dbs = []
     for db in _DATABASES:
         sources = []

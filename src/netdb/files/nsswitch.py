@@ -392,7 +392,7 @@ def unreadable_nsswitch(path: str, reason: str, err: int) -> NsswitchConf:
     fails the lookups instead, with ENXIO and EFBIG.)  A file that cannot be
     opened at all is not this case: it is read as missing.
     """
-    diag = Diagnostic(path, 0, f"cannot be read ({reason}); glibc then fails every lookup of every database")
+    diag = Diagnostic(path, 0, f"cannot be read ({reason})")
     return NsswitchConf(path, MappingProxyType({}), diag, (diag,), False, err)
 
 
