@@ -11,8 +11,9 @@ two versions.
 An identity cannot tell apart two same-size versions written within one tick
 of the kernel's coarse clock (same inode, same mtime and ctime).  As git does
 with "racily clean" index entries, a snapshot whose file changed less than
-``RACY_NS`` before it was read is *racy*: the next ``get`` reads the file again
-and compares the bytes (a digest) instead of trusting the identity.
+``RACY_NS`` (``RACY_COARSE_NS`` where timestamps are whole seconds) before
+it was read is *racy*: the next ``get`` reads the file again and compares the
+bytes (a digest) instead of trusting the identity.
 
 Reading never blocks and never takes unbounded memory (docs/hostile-files.md):
 the file is opened with ``O_NONBLOCK`` and checked with ``fstat`` on the open
@@ -52,7 +53,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from .files._text import decode
 from .watch import WATCH_AFTER, Watcher, watcher
 
-__all__ = ["MAX_DEVICE_BYTES", "MAX_FILE_BYTES", "RACY_NS", "CachedFile", "FileRead", "Snapshot", "read_file"]
+__all__ = ["MAX_DEVICE_BYTES", "MAX_FILE_BYTES", "RACY_COARSE_NS", "RACY_NS", "CachedFile", "FileRead", "Snapshot", "read_file"]
 
 T = TypeVar("T")
 
@@ -63,6 +64,8 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEVICE_BYTES = 1024 * 1024
 # A file changed this recently (ns) when read may change again without a new identity.
 RACY_NS = 50_000_000
+# The same on a filesystem that keeps whole seconds (FAT keeps two).
+RACY_COARSE_NS = 3_000_000_000
 _CHUNK = 1 << 20
 _MISSING_ERRNOS = (errno_mod.ENOENT, errno_mod.ENOTDIR)
 
@@ -130,12 +133,23 @@ def read_file(path: str, limit: int | None = None) -> FileRead:
         if total > cap:
             what = _too_large(cap) if regular else f"a device that gives more than {cap} bytes"
             return _fail("unreadable", "refused", errno_mod.EFBIG, what, ident)
-        racy = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
+        racy = _racy(st)
         return FileRead(b"".join(chunks), "ok", "", 0, None, ident, racy)
     except OSError as exc:
         return _fail("unreadable", "read", exc.errno or errno_mod.EIO, _reason(exc))
     finally:
         os.close(fd)
+
+
+def _racy(st: os.stat_result) -> bool:
+    """Whether the file changed so recently that a same-size rewrite could keep its identity.
+
+    Timestamps without a sub-second part suggest a filesystem that keeps
+    whole seconds (FAT: two): the window is then ``RACY_COARSE_NS``.
+    """
+    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+    whole = st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0
+    return time.time_ns() - changed < (RACY_COARSE_NS if whole else RACY_NS)
 
 
 def _too_large(cap: int) -> str:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,28 @@ def test_fifo_with_a_writer_is_still_refused(root: Path) -> None:
         os.close(fd)
 
 
-def test_same_size_rewrite_in_place_is_seen(root: Path) -> None:
+def _whole_seconds(real: Callable[..., Any]) -> Callable[..., Any]:
+    """``stat``/``fstat`` as on a filesystem that keeps whole seconds: same-size rewrites keep their identity."""
+
+    def coarse(*args: Any, **kw: Any) -> os.stat_result:
+        st = real(*args, **kw)
+        extra = {name: getattr(st, name) for name in dir(st)
+                 if name.startswith("st_") and name not in os.stat_result.__match_args__[:7]}
+        for name in ("st_atime", "st_mtime", "st_ctime"):
+            extra[name] = float(int(getattr(st, name)))
+            extra[name + "_ns"] = getattr(st, name + "_ns") // 1_000_000_000 * 1_000_000_000
+        seq = tuple(st)[:os.stat_result.n_sequence_fields]
+        return os.stat_result(seq[:7] + tuple(int(x) for x in seq[7:]), extra)
+
+    return coarse
+
+
+@pytest.mark.parametrize("clock", ["fine", "whole-seconds"])
+def test_same_size_rewrite_in_place_is_seen(root: Path, clock: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two same-size versions within one clock tick share an identity; the racy check still sees the second."""
+    if clock == "whole-seconds":
+        monkeypatch.setattr(filecache.os, "stat", _whole_seconds(os.stat))
+        monkeypatch.setattr(filecache.os, "fstat", _whole_seconds(os.fstat))
     path = root / "services"
     cf = CachedFile(str(path), lambda text, _p: text)
     for i in range(200):
@@ -271,3 +292,24 @@ def test_cli_config_does_not_block_on_a_fifo(root: Path, name: str) -> None:
         assert statuses[str(etc / name)].startswith("unreadable: a FIFO")
     if name == "nsswitch.conf":
         assert doc["switch"]["error"] is not None  # glibc fails every lookup
+
+
+def test_memory_stays_bounded(root: Path) -> None:
+    """/dev/zero costs at most a few times the device cap; the 2 GB sparse file nothing."""
+    zero = make_etc(root / "z", "hosts", "dev-zero")
+    sparse = make_etc(root / "s", "services", "sparse-2g")
+
+    def lookups() -> None:
+        for etc in (zero, sparse):
+            r = netdb.Resolver(etc)
+            outcome(lambda r=r: r.getaddrinfo("web", "http"))  # type: ignore[misc]
+            outcome(lambda r=r: r.getservbyname("http"))  # type: ignore[misc]
+
+    lookups()  # imports and caches first: only the reads are measured below
+    tracemalloc.start()
+    try:
+        lookups()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * filecache.MAX_DEVICE_BYTES + (1 << 20), peak

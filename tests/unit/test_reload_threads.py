@@ -214,3 +214,34 @@ def test_get_ent_cursors_are_per_thread(tmp_path: Path) -> None:
     assert got["two"] == ["s1", "s2", "s3", "s4", "s5", "s1", ["x"]]
     first = r.getservent()  # this thread's own cursor, started now: the new version
     assert first is not None and first.name == "x"
+
+
+def test_a_drain_in_progress_is_waited_for(tmp_path: Path) -> None:
+    """A thread that finds the inotify queue emptied by another, not yet counted, waits for the new generation.
+
+    Otherwise it would answer from a snapshot older than a change its own caller may have made.
+    """
+    from netdb import watch
+
+    try:
+        w = watch.Watcher()
+    except OSError as exc:  # pragma: no cover - no inotify here
+        import pytest
+
+        pytest.skip(f"inotify: {exc}")
+    path = tmp_path / "hosts"
+    path.write_text("a\n")
+    assert w.watch(str(path))
+    before = w.current()
+    path.write_text("b\n")  # an event is queued
+    got: list[int] = []
+    with w._drain_lock:  # another thread is draining ...
+        os.read(w.fd, 65536)  # ... has emptied the queue and not yet advanced the generation
+        t = threading.Thread(target=lambda: got.append(w.current()))
+        t.start()
+        t.join(0.2)
+        waited = t.is_alive()
+        w.generation += 1
+    t.join(10)
+    assert waited and got == [before + 1]
+    os.close(w.fd)
