@@ -96,6 +96,8 @@ def probe(api: Any) -> dict[str, list[Any]]:
         "gethostbyname": lambda: api.gethostbyname("web"),
         "order": lambda: _addrs(api.getaddrinfo("localhost", None, 0, socket.SOCK_STREAM)),
         "multi": lambda: _addrs(api.getaddrinfo("two", None, socket.AF_INET, socket.SOCK_STREAM)),
+        "gethostbyaddr": lambda: api.gethostbyaddr("192.0.2.7"),
+        "getnameinfo": lambda: api.getnameinfo(("192.0.2.7", 80), socket.NI_NAMEREQD),
         "getservbyname": lambda: api.getservbyname("http", "tcp"),
         "getaddrinfo_service": lambda: sorted({a[4][1] for a in api.getaddrinfo("127.0.0.1", "http")}),
         "getprotobyname": lambda: api.getprotobyname("tcp"),

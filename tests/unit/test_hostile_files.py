@@ -108,12 +108,14 @@ def expected(root: Path, name: str, kind: str) -> dict[str, Any]:
         return probe(etc)
     want = probe(make_etc(root / "ref", name, "missing"))
     err = ["OSError", ERRNO[kind]]
+    # gethostbyaddr reports the thread's h_errno, NETDB_INTERNAL after the failures before it.
+    host_failures = {**dict.fromkeys(HOST_KEYS, err), "getnameinfo": err, "gethostbyaddr": ["herror", -1]}
     if name == "hosts":
-        want.update(dict.fromkeys(HOST_KEYS, err))  # nss_files: NETDB_INTERNAL and the read's errno
+        want.update(host_failures)  # nss_files: NETDB_INTERNAL and the read's errno
     elif name == "nsswitch.conf":
         # Every lookup fails.  getaddrinfo(AF_UNSPEC) decides from the thread's h_errno: EAI_NONAME in a
         # fresh thread, EAI_SYSTEM once an AF_INET lookup has failed with NETDB_INTERNAL.
-        want.update(dict.fromkeys(HOST_KEYS, err), getaddrinfo=["gaierror", socket.EAI_NONAME],
+        want.update(host_failures, getaddrinfo=["gaierror", socket.EAI_NONAME],
                     getservbyname=["OSError", "service/proto not found"],
                     getservbyname_udp=["OSError", "service/proto not found"],
                     getaddrinfo_service=["gaierror", socket.EAI_SERVICE], services=["ok", 0],
