@@ -123,3 +123,27 @@ def test_where_glibc_has_no_usable_answer(root: Path, name: str, kind: str, what
         assert got["getaddrinfo"] == ["gaierror", -10], got  # EAI_MEMORY: Memory allocation failure
     ours = netdb_probe(etc)
     assert ours  # answered, within the deadline
+
+
+def _getent_in_ns(etc: Path, argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+    glibc_ns.require()
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "-n", "--", "sh", "-c", _SH, "sh",
+                           str(etc), "20", "getent", *argv], capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("kind", ["directory", "symlink-loop", "dev-null", "missing"])
+@pytest.mark.parametrize("argv", [["hosts"], ["hosts", "web"], ["ahosts", "web"], ["services"],
+                                  ["services", "http"], ["protocols", "tcp"], ["networks"], ["rpc", "portmapper"]])
+def test_lookup_prints_what_getent_prints(root: Path, argv: list[str], kind: str) -> None:
+    """stdout and exit status equal getent's; the one extra line (a warning) goes to stderr."""
+    import os
+    import sys
+
+    name = {"ahosts": "hosts"}.get(argv[0], argv[0])
+    etc = make_etc(root, name, kind)
+    glibc = _getent_in_ns(etc, argv)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    ours = subprocess.run([sys.executable, "-m", "netdb", "--etc", str(etc), *argv], capture_output=True,
+                          timeout=60, env=env)
+    assert (ours.stdout, ours.returncode) == (glibc.stdout, glibc.returncode), (ours.stderr, glibc.stderr)
+    assert len(ours.stderr.splitlines()) <= 1 and b"Traceback" not in ours.stderr
