@@ -14,8 +14,10 @@ records that behaviour, and netdb's answer is the documented clear error
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -136,9 +138,6 @@ def _getent_in_ns(etc: Path, argv: list[str]) -> subprocess.CompletedProcess[byt
                                   ["services", "http"], ["protocols", "tcp"], ["networks"], ["rpc", "portmapper"]])
 def test_lookup_prints_what_getent_prints(root: Path, argv: list[str], kind: str) -> None:
     """stdout and exit status equal getent's; the one extra line (a warning) goes to stderr."""
-    import os
-    import sys
-
     name = {"ahosts": "hosts"}.get(argv[0], argv[0])
     etc = make_etc(root, name, kind)
     glibc = _getent_in_ns(etc, argv)
