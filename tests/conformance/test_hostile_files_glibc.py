@@ -30,6 +30,8 @@ import netdb
 from support import glibc_ns, hostile_etc
 from support.hostile_etc import FILES, make_etc
 
+pytestmark = pytest.mark.glibc
+
 PROBE = Path(hostile_etc.__file__)
 SYSTEM_PYTHON = "/usr/bin/python3"
 NOBODY = "65534"
