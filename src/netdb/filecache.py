@@ -98,6 +98,14 @@ def read_file(path: str, limit: int | None = None) -> FileRead:
     """
     limit = MAX_FILE_BYTES if limit is None else limit
     try:
+        # A FIFO is refused before it is opened: even a non-blocking open would
+        # release a writer waiting in its own open, to fail at its first write.
+        pre = os.stat(path)
+        if stat.S_ISFIFO(pre.st_mode) or stat.S_ISSOCK(pre.st_mode):
+            return _not_a_stream(pre)
+    except OSError:
+        pass  # the open below reports it
+    try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         err = exc.errno or 0
@@ -110,10 +118,8 @@ def read_file(path: str, limit: int | None = None) -> FileRead:
         mode = st.st_mode
         if stat.S_ISDIR(mode):
             return _fail("unreadable", "read", errno_mod.EISDIR, "a directory", ident)
-        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
-            return _fail("unreadable", "refused", errno_mod.ENXIO,
-                         f"{kind}: glibc would wait for a writer forever", ident)
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # replaced by one since the stat above
+            return _not_a_stream(st)
         regular = stat.S_ISREG(mode)
         cap = limit if regular else min(limit, MAX_DEVICE_BYTES)
         if st.st_size > cap:
@@ -150,6 +156,12 @@ def _racy(st: os.stat_result) -> bool:
     changed = max(st.st_mtime_ns, st.st_ctime_ns)
     whole = st.st_mtime_ns % 1_000_000_000 == 0 and st.st_ctime_ns % 1_000_000_000 == 0
     return time.time_ns() - changed < (RACY_COARSE_NS if whole else RACY_NS)
+
+
+def _not_a_stream(st: os.stat_result) -> FileRead:
+    kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket"
+    return _fail("unreadable", "refused", errno_mod.ENXIO, f"{kind}: glibc would wait for a writer forever",
+                 _identity(st))
 
 
 def _too_large(cap: int) -> str:

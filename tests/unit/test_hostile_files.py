@@ -315,3 +315,24 @@ def test_memory_stays_bounded(root: Path) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 4 * filecache.MAX_DEVICE_BYTES + (1 << 20), peak
+
+
+def test_a_fifo_is_not_even_opened(root: Path) -> None:
+    """A writer waiting in its open() stays waiting: netdb's look at the FIFO does not release it."""
+    path = root / "hosts"
+    os.mkfifo(path)
+    opened = threading.Event()
+
+    def writer() -> None:
+        with open(path, "wb"):  # blocks until a reader opens the FIFO
+            opened.set()
+
+    t = threading.Thread(target=writer, daemon=True)
+    t.start()
+    got = within(lambda: read_file(str(path)), 5)
+    assert got.errno == errno.ENXIO
+    released = opened.wait(0.3)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # now release it ourselves
+    t.join(10)
+    os.close(fd)
+    assert not released
