@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from . import readlog
 from .files._text import decode
 from .watch import WATCH_AFTER, Watcher, watcher
 
@@ -86,6 +87,9 @@ class CachedFile(Generic[T]):
 
     def get(self) -> Snapshot[T]:
         """The current snapshot, re-read if the file changed since the last call."""
+        log = readlog.current()
+        if log is not None:
+            log.files.append(self)
         snap = self._snapshot
         if snap is not None:
             if not self.watch:
@@ -127,6 +131,11 @@ class CachedFile(Generic[T]):
             if len(data) > MAX_FILE_BYTES:
                 return self._store(None, "unreadable", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", ident)
             return self._store(decode(data), "ok", None, ident)
+
+    def watched_at(self, w: Watcher, generation: int) -> bool:
+        """True when this file's snapshot is known current at watcher ``w``'s ``generation``
+        (or the file is read once per process and never re-checked)."""
+        return not self.watch or (self._watcher is w and self._generation == generation)
 
     def _arm(self) -> int:
         """Count a ``stat``; watch the file once it is read often.  Returns the generation to record."""

@@ -160,6 +160,7 @@ class Resolver:
         self._dns: tuple[Any, Any, Any] | None = None
         self._dns_state: Any = None
         self._cursors = threading.local()
+        self._answer_memo: Any = None
         path = self.path
         self._hosts = CachedFile(path("hosts"), _hosts_db)
         self._services = CachedFile(path("services"), _services_db)
@@ -182,6 +183,15 @@ class Resolver:
         self._resolvconf: CachedFile[ResolvConf] = CachedFile(path("resolv.conf"), self._parse_resolv_conf)
 
     # -- configuration ---------------------------------------------------
+
+    def answer_memo(self) -> Any:
+        """This Resolver's memo of answers from files alone (``netdb.gaimemo.AnswerMemo``)."""
+        memo = self._answer_memo
+        if memo is None:
+            from .gaimemo import AnswerMemo
+
+            memo = self._answer_memo = AnswerMemo()
+        return memo
 
     def path(self, name: str) -> str:
         """The full path of a file of this Resolver's ``etc`` directory."""
