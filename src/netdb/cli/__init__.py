@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 __all__ = ["EXIT_USAGE", "CliError", "main"]
 
@@ -66,7 +67,7 @@ def run(argv: list[str] | None = None) -> int:
     from .app import app
 
     try:
-        result = app(args=argv, prog_name="lookup", standalone_mode=False)
+        result = _narrowed(app, argv)(args=argv, prog_name="lookup", standalone_mode=False)
     except CliError as exc:
         _say(exc.message)
         return exc.code
@@ -86,6 +87,48 @@ def run(argv: list[str] | None = None) -> int:
         _say(f"internal error: {type(exc).__name__}: {exc} (set NETDB_DEBUG=1 for the traceback)")
         return EXIT_SOFTWARE
     return int(result or 0) if isinstance(result, int) else 0
+
+
+# Global options that take a value (``--etc DIR``), as app.py declares them.
+_GLOBAL_WITH_VALUE = frozenset({"--etc", "--timeout", "--nameserver"})
+
+
+def _narrowed(app: Any, argv: list[str] | None) -> Any:
+    """The app with only the command being invoked, when ``argv`` names one.
+
+    typer turns every registered command into a click command (reading its
+    signature and annotations) before running any; a one-shot ``lookup serv
+    mysql`` need not pay for the other sixteen.  Help, completion, unknown
+    names and anything unusual get the whole app, so what users see is the
+    same.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if any(key.startswith("_LOOKUP_COMPLETE") for key in os.environ):
+        return app
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _GLOBAL_WITH_VALUE:
+            i += 2
+        elif arg == "--json" or (arg.startswith("--") and arg.split("=", 1)[0] in _GLOBAL_WITH_VALUE):
+            i += 1
+        elif arg.startswith("-"):
+            return app
+        else:
+            break
+    else:
+        return app
+    import copy
+
+    from typer.main import get_command_name
+
+    wanted = [info for info in app.registered_commands
+              if (info.name or get_command_name(info.callback.__name__)) == args[i]]
+    if len(wanted) != 1 or app.registered_groups:
+        return app
+    narrowed = copy.copy(app)
+    narrowed.registered_commands = wanted
+    return narrowed
 
 
 def _typer_failure(exc: Exception) -> int:

@@ -12,7 +12,6 @@ as getent does.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -65,4 +64,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def emit_json(document: Any) -> None:
     """Print a JSON document (one per command run, or one per line for streams)."""
+    import json  # only --json pays for it
+
     sys.stdout.write(json.dumps(document, ensure_ascii=True, indent=None if not is_terminal() else 2) + "\n")
