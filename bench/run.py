@@ -14,7 +14,10 @@ Sections:
 * ``parse``    parse and index a 1,000,000-line blocklist vs a bare ``for line
                in f`` loop, with the index's memory;
 * ``bulk``     resolving 10,000 names from a zone on the loopback DNS server
-               (see bench/bulk.py).
+               (see bench/bulk.py);
+* ``bulkmem``  memory while streaming 1,000,000 names through ``lookup host
+               --from -`` (bench/bulk_memory.py; about five minutes;
+               ``NETDB_BENCH_STREAM_NAMES`` sets the count).
 
 Prints a Markdown table per section (medians, ratios) and writes them to
 ``bench/results/latest.md``.  Nothing leaves the machine: glibc runs in a
@@ -217,12 +220,22 @@ def section_bulk(tmp: Path) -> list[str]:
     return res.stdout.strip().splitlines()
 
 
+def section_bulkmem(tmp: Path) -> list[str]:
+    names = os.environ.get("NETDB_BENCH_STREAM_NAMES", "1000000")
+    res = subprocess.run([PYTHON, str(ROOT / "bench" / "bulk_memory.py"), "--names", names], capture_output=True,
+                         text=True, timeout=7200)
+    if res.returncode != 0:
+        return [f"(bulkmem failed: {res.stderr.strip().splitlines()[-1] if res.stderr.strip() else res.returncode})"]
+    return res.stdout.strip().splitlines()
+
+
 SECTIONS: dict[str, Callable[[Path], list[str]]] = {
     "hosts": section_hosts,
     "services": section_services,
     "cli": section_cli,
     "parse": section_parse,
     "bulk": section_bulk,
+    "bulkmem": section_bulkmem,
 }
 NEEDS_NAMESPACE = {"hosts", "services"}
 
