@@ -30,9 +30,9 @@ records a ``.`` target is left out.  Other failures are ``SrvError`` too,
 with a ``reason``: ``nxdomain`` (no such name), ``nodata`` (the name has no
 SRV records), ``servfail``, ``timeout`` (no answer in time, or the call's
 deadline passed), ``unreachable`` (no server listening), ``refused``
-(REFUSED, NOTIMP, FORMERR, or a name that cannot be sent), ``config``
-(resolv.conf unusable) and ``malformed`` (an SRV record that cannot be
-read).  ``SrvError.temporary`` is true for servfail, timeout, unreachable
+(REFUSED, NOTIMP, FORMERR), ``config`` (resolv.conf unusable),
+``malformed`` (an SRV record that cannot be read) and ``badname`` (a name
+that cannot be sent: an empty or over-long label, nothing is sent).  ``SrvError.temporary`` is true for servfail, timeout, unreachable
 and config, as ``EAI_AGAIN`` is for getaddrinfo.
 
 glibc has no SRV function; what is glibc's here is the DNS part
@@ -83,6 +83,7 @@ _REASON_TEXT = {
     "config": "the resolver configuration cannot be used",
     "malformed": "the answer held an SRV record that cannot be read",
     "unavailable": "the service is decidedly not available at this domain (SRV target \".\")",
+    "badname": "not a valid domain name (nothing was sent)",
 }
 
 
@@ -90,8 +91,8 @@ class SrvError(Exception):
     """An SRV lookup that gave no targets: ``name``, ``reason`` and a readable ``message``.
 
     ``reason`` is one of ``nxdomain``, ``nodata``, ``servfail``, ``timeout``,
-    ``unreachable``, ``refused``, ``config``, ``malformed``, ``unavailable``
-    (see ``netdb.srv``).  ``str(exc)`` is ``"NAME: message"``.
+    ``unreachable``, ``refused``, ``config``, ``malformed``, ``unavailable``,
+    ``badname`` (see ``netdb.srv``).  ``str(exc)`` is ``"NAME: message"``.
     """
 
     def __init__(self, name: str, reason: str, detail: str = "") -> None:
@@ -325,7 +326,10 @@ def resolve_srv_gen(
         proto = proto.removeprefix("_").lower() if proto else proto_of(name)
     if not full or full == ".":
         raise ValueError("resolve_srv() needs a name")
-    query_name = c_host(full, "resolve_srv")
+    try:
+        query_name = full if full.isascii() else c_host(full, "resolve_srv")  # IDNA for non-ASCII, as the socket module
+    except UnicodeError as exc:
+        raise SrvError(full, "badname", str(exc)) from None
     assert query_name is not None
     raw = query_name.encode("utf-8", "surrogateescape")
     deadline = resolver.call_deadline()
@@ -334,7 +338,7 @@ def resolve_srv_gen(
     if conf.fatal:
         raise SrvError(full, "config", conf.fatal)
     if pton(raw) is None:
-        raise SrvError(full, "refused", "not a valid domain name, nothing was sent")
+        raise SrvError(full, "badname")
     r = yield from res_search(ctx, raw, T_SRV)
     if r.n < 0 or r.ans1 is None:
         raise SrvError(full, _failure(ctx))
