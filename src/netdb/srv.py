@@ -30,7 +30,7 @@ records a ``.`` target is left out.  Other failures are ``SrvError`` too,
 with a ``reason``: ``nxdomain`` (no such name), ``nodata`` (the name has no
 SRV records), ``servfail``, ``timeout`` (no answer in time, or the call's
 deadline passed), ``unreachable`` (no server listening), ``refused``
-(REFUSED, NOTIMP, FORMERR), ``config`` (resolv.conf unusable),
+(REFUSED, NOTIMP, FORMERR from every server), ``config`` (resolv.conf unusable),
 ``malformed`` (an SRV record that cannot be read) and ``badname`` (a name
 that cannot be sent: an empty or over-long label, nothing is sent).  ``SrvError.temporary`` is true for servfail, timeout, unreachable
 and config, as ``EAI_AGAIN`` is for getaddrinfo.
@@ -53,7 +53,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN, gaierror
+from .errors import HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, gaierror
 
 if TYPE_CHECKING:
     from .resolver import Resolver
@@ -120,7 +120,7 @@ class SrvRecord(NamedTuple):
     ttl: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SrvTarget:
     """One SRV record in the order to try, with its target resolved through the switch.
 
@@ -155,6 +155,20 @@ class SrvTarget:
     def record(self) -> SrvRecord:
         """The SRV record alone."""
         return SrvRecord(self.priority, self.weight, self.port, self.target, self.ttl)
+
+    def _key(self) -> tuple[Any, ...]:
+        err = self.error
+        return (self.priority, self.weight, self.port, self.target, self.ttl, self.addrinfo, self.origins,
+                None if err is None else (type(err), err.args))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal fields, and errors of the same type with the same arguments."""
+        if not isinstance(other, SrvTarget):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True)
@@ -281,16 +295,23 @@ def _failure(ctx: Any) -> str:
         return "nxdomain"
     if h == NO_DATA:
         return "nodata"
-    if h == TRY_AGAIN:
-        if ctx.errno == E.ETIMEDOUT or ctx.expired:
-            return "timeout"
-        if ctx.errno == E.ECONNREFUSED:
-            return "unreachable"
-        if ctx.errno == E.ESRCH:
-            return "config"
-        return "servfail"
     if h == NO_RECOVERY:
         return "refused"
+    # TRY_AGAIN: glibc leaves ETIMEDOUT both when no server answered and when every
+    # server answered SERVFAIL, REFUSED or NOTIMP; the replies themselves tell which.
+    if ctx.expired:
+        return "timeout"
+    if ctx.errno == E.ECONNREFUSED:
+        return "unreachable"
+    if ctx.errno == E.ESRCH:
+        return "config"
+    outcomes = {rec.outcome for rec in ctx.records}
+    if "SERVFAIL" in outcomes:
+        return "servfail"
+    if outcomes & {"REFUSED", "NOTIMP"}:
+        return "refused"
+    if "timeout" in outcomes:
+        return "timeout"
     return "servfail"
 
 
