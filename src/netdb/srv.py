@@ -95,9 +95,10 @@ class SrvError(Exception):
     ``badname`` (see ``netdb.srv``).  ``str(exc)`` is ``"NAME: message"``.
     """
 
-    def __init__(self, name: str, reason: str, detail: str = "") -> None:
+    def __init__(self, name: str, reason: str, detail: str = "", *, qname: str | None = None) -> None:
         self.name = name
         self.reason = reason
+        self.qname = qname
         self.message = _REASON_TEXT.get(reason, reason) + (f": {detail}" if detail else "")
         super().__init__(f"{name}: {self.message}")
 
@@ -107,7 +108,14 @@ class SrvError(Exception):
         return self.reason in _TEMPORARY
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (SrvError, (self.name, self.reason))
+        return (_rebuild_error, (self.name, self.reason, self.args, self.message, self.qname))
+
+
+def _rebuild_error(name: str, reason: str, args: tuple[Any, ...], message: str, qname: str | None) -> SrvError:
+    """Unpickle an ``SrvError`` with its message as it was."""
+    exc = SrvError(name, reason, qname=qname)
+    exc.args, exc.message = args, message
+    return exc
 
 
 class SrvRecord(NamedTuple):
@@ -366,11 +374,11 @@ def resolve_srv_gen(
     records = _records(r.ans1[: r.n])
     qname = r.qname.decode("utf-8", "surrogateescape").rstrip(".") or "."
     if records is None:
-        raise SrvError(full, "malformed")
+        raise SrvError(full, "malformed", qname=qname)
     if not records:
-        raise SrvError(full, "nodata")
+        raise SrvError(full, "nodata", qname=qname)
     if len(records) == 1 and records[0].target == ".":
-        raise SrvError(full, "unavailable")
+        raise SrvError(full, "unavailable", qname=qname)
     ordered = rfc2782_order([rec for rec in records if rec.target != "."], rng)
     socktype, protocol = _socktype(proto)
     targets: list[SrvTarget] = []
