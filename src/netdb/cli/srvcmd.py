@@ -153,8 +153,8 @@ def _print_table(result: SrvResult) -> None:
         doc = _target_doc(t)
         if t.error is not None:
             err = error_document(t.error)
-            rows.append([str(n), str(t.priority), str(t.weight), str(t.port), t.target,
-                         f"({err['message']}, {err['name']})", ""])
+            rows.append([str(n), str(t.priority), str(t.weight), str(t.port), t.target, "-",
+                         f"{err['message']} ({err['name']})"])
             continue
         for k, a in enumerate(doc["addresses"]):
             lead = [str(n), str(t.priority), str(t.weight), str(t.port), t.target] if k == 0 else [""] * 5
