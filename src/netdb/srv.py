@@ -49,7 +49,7 @@ import errno as E
 import random
 import socket
 import struct
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -192,7 +192,7 @@ class SrvResult:
     targets: tuple[SrvTarget, ...]
     queries: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[SrvTarget]:
         return iter(self.targets)
 
     def __len__(self) -> int:

@@ -288,6 +288,7 @@ def test_cli_table_on_a_terminal(r: netdb.Resolver, knot: KnotServer) -> None:
     (("srv", XMPP, "--family", "5"), 64, "lookup: --family must be 4, 6 or any, not '5'\n"),
     (("serv", "53", "--domain", "test"), 64, "lookup: --domain needs a service name, not the port '53'\n"),
     (("serv", "a.b", "--domain", "test"), 64, "lookup: a service or protocol name has no dots: 'a.b', 'tcp'\n"),
+    (("serv", "xmpp-client", "--seed", "3"), 64, "lookup: --seed needs --domain (it is for SRV lookups)\n"),
 ])
 def test_cli_errors(r: netdb.Resolver, knot: KnotServer, args: tuple[str, ...], status: int, message: str) -> None:
     res = lookup(r, knot, *args)

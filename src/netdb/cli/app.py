@@ -222,6 +222,9 @@ def serv(
       lookup serv sip --proto udp --domain example.com
     """
     opts = _options(ctx)
+    if domain is None and (family != "any" or seed is not None):
+        raise CliError(f"{'--seed' if seed is not None else '--family'} needs --domain (it is for SRV lookups)",
+                       EXIT_USAGE)
     if domain is not None:
         from .srvcmd import show_srv
 
