@@ -151,15 +151,18 @@ def resolve_gen(
     trace: list[Step] | None = None,
     explain: bool = False,
     describe: bool = True,
+    deadline: float | None = None,
 ) -> Generator[Any, Any, GaiAnswer]:
     """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments.
 
     ``describe=False`` leaves the origins empty (what ``getaddrinfo`` needs).
+    ``deadline`` (``time.monotonic()``) replaces the call's own deadline, for
+    a lookup that is one step of a larger call (``resolve_srv``).
     """
     name = c_host(host)
     service = c_port(port)
     fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)
-    query = HostQuery(resolver, trace, describe=describe)
+    query = HostQuery(resolver, trace, deadline, describe=describe)
     return (yield from gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain))
 
 

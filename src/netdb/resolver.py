@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
+from .deadlines import earliest
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
 from .files.nsswitch import NsswitchConf, parse_nsswitch
 
 if TYPE_CHECKING:
+    import random
+
     from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
     from .files.gaiconf import GaiConf
     from .files.hostconf import HostConf
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from .gai import GaiAnswer
     from .hostsdb import HostsDB
     from .records import hostent, netent, protoent, rpcent, servent
+    from .srv import SrvResult
     from .switch import Step
 
 __all__ = ["Resolver"]
@@ -297,12 +301,12 @@ class Resolver:
         set_thread_h_errno(value)
 
     def call_deadline(self) -> float | None:
-        """The absolute (``time.monotonic``) deadline for a call starting now, or None."""
-        if self.timeout is None:
-            return None
-        import time
+        """The absolute (``time.monotonic``) deadline for a call starting now, or None.
 
-        return time.monotonic() + self.timeout
+        The earlier of ``timeout`` seconds from now and the deadline of the
+        enclosing ``netdb.deadline`` block (see ``netdb.deadlines``).
+        """
+        return earliest(self.timeout)
 
     def snapshot(self, db: str) -> Snapshot[Any]:
         """The current snapshot of a database file: hosts, services, protocols, networks or rpc."""
@@ -404,6 +408,24 @@ class Resolver:
         from . import pysocket
 
         return pysocket.gethostbyaddr(self, ip_address)
+
+    def resolve_srv(self, name: str, *, proto: str | None = None, domain: str | None = None, family: int = 0,
+                    rng: random.Random | int | None = None) -> SrvResult:
+        """The SRV records of a service in the order RFC 2782 says to try them, each target resolved.
+
+        ``resolve_srv("_xmpp-client._tcp.example.com")``, or
+        ``resolve_srv("xmpp-client", domain="example.com")`` (``proto``
+        default ``tcp``).  The name goes through resolv.conf's search list;
+        each target through getaddrinfo (so /etc/hosts applies).  ``rng``
+        (a ``random.Random`` or a seed) fixes the weighted order.  Raises
+        ``netdb.SrvError`` (``reason``: nxdomain, nodata, servfail, timeout,
+        unavailable ...); see ``netdb.srv``.
+        """
+        from .drive import run_sync
+        from .srv import resolve_srv_gen
+
+        return run_sync(resolve_srv_gen(self, name, proto=proto, domain=domain, family=family, rng=rng),
+                        self.perform_io)
 
     def perform_io(self, request: Any) -> Any:
         """Carry out one I/O request of the resolution core (DNS) with blocking sockets.
