@@ -63,10 +63,12 @@ def _parser(kind: str) -> Callable[[str, str], Any]:
 def kind_of(path: str) -> str | None:
     """Which parser reads a file, from its name (``hosts``, ``hosts.new``, ``my-services`` ...)."""
     base = os.path.basename(path)
+    if base in FILE_KINDS:
+        return base
     for kind in sorted(FILE_KINDS, key=len, reverse=True):
         stem = kind.removesuffix(".conf")
-        if base == kind or base.startswith(kind + ".") or base.endswith(("-" + kind, "_" + kind, "." + kind)) \
-                or (kind.endswith(".conf") and base.startswith(stem)):
+        if base.startswith(kind + ".") or base.endswith(("-" + kind, "_" + kind, "." + kind)) \
+                or (kind.endswith(".conf") and base.startswith(stem) and base.endswith(".conf")):
             return kind
     return None
 
