@@ -43,9 +43,9 @@ class CliError(Exception):
 
 
 def _say(message: str) -> None:
-    from .output import safe
+    from .output import warn
 
-    sys.stderr.write(f"lookup: {safe(message)}\n")
+    warn(message)
 
 
 def main(argv: list[str] | None = None) -> None:

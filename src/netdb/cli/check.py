@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_NOINPUT, CliError
-from .output import emit_json, safe, write
+from .output import emit_json, write
 
 if TYPE_CHECKING:
     from ..files.diagnostics import Diagnostic
@@ -119,7 +119,7 @@ def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str 
         if not as_json:
             for d in diags:
                 prefix = "warning: " if d.severity == "warning" else ""
-                write(safe(f"{d.path}:{d.line}: {prefix}{d.reason}"))
+                write(f"{d.path}:{d.line}: {prefix}{d.reason}")
     if as_json:
         emit_json({"files": report, "count": total})
     return 1 if total else 0
