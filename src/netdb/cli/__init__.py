@@ -97,7 +97,8 @@ def _typer_failure(exc: Exception) -> int:
         return EXIT_USAGE
     if isinstance(exc, UsageError):
         hint = f" (try `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-        _say(exc.format_message() + hint)
+        message = " ".join(exc.format_message().split()).removesuffix(".")
+        _say(message + hint)
         return EXIT_USAGE
     _say(str(exc))
     return EXIT_USAGE

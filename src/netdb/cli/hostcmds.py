@@ -303,8 +303,9 @@ def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: b
         scope_id = parsed
     port_number = 0
     if port is not None:
-        if not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        if not (port.isascii() and port.isdigit()):
             raise CliError(f"port {quote(port)} is not a number from 0 to 65535", EXIT_USAGE)
+        check_port(port)
         port_number = int(port)
     flags = ((NI_NUMERICHOST if numeric_host else 0) | (NI_NUMERICSERV if numeric_serv or port is None else 0)
              | (NI_NAMEREQD if name_required else 0) | (NI_NOFQDN if no_fqdn else 0) | (NI_DGRAM if dgram else 0))
