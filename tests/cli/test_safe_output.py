@@ -317,3 +317,12 @@ def test_dns_names_with_control_bytes(dns_etc: tuple[Path, str]) -> None:
         assert raw_of(doc["name"]) == os.fsencode(name)
     out, _, _ = run_clean(*ns, "host", "web", "--explain", etc=etc)
     assert "web.e\\027x.test." in out  # the query name as DNS text: the ESC byte as \027
+
+
+def test_letters_on_an_ascii_only_stream() -> None:
+    """A letter the output encoding lacks is written as an escape, not a failure (status 70)."""
+    for env in ({"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}):
+        res = lookup("serv", "4011", etc=FIXTURE, env=env)
+        assert (res.returncode, res.stdout, res.stderr) == (0, b"caf\\xe9 4011/tcp registered caf\\xe9-alias\n", b"")
+    res = lookup("serv", "caf\u00e9x", etc=FIXTURE, env={"PYTHONIOENCODING": "ascii"})
+    assert res.returncode == 2 and res.stderr.startswith(b"lookup: service 'caf\\xe9x' not found"), res.stderr

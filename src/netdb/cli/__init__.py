@@ -22,6 +22,7 @@ every failure into one line on stderr and a documented exit status:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -65,6 +66,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from .app import app
 
+    _tolerant_streams()
     try:
         result = app(args=argv, prog_name="lookup", standalone_mode=False)
     except CliError as exc:
@@ -86,6 +88,15 @@ def run(argv: list[str] | None = None) -> int:
         _say(f"internal error: {type(exc).__name__}: {exc} (set NETDB_DEBUG=1 for the traceback)")
         return EXIT_SOFTWARE
     return int(result or 0) if isinstance(result, int) else 0
+
+
+def _tolerant_streams() -> None:
+    """Let text the locale cannot encode (a name in UTF-8 on an ASCII terminal) come out as backslash escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 def _typer_failure(exc: Exception) -> int:
