@@ -326,3 +326,27 @@ def test_letters_on_an_ascii_only_stream() -> None:
         assert (res.returncode, res.stdout, res.stderr) == (0, b"caf\\xe9 4011/tcp registered caf\\xe9-alias\n", b"")
     res = lookup("serv", "caf\u00e9x", etc=FIXTURE, env={"PYTHONIOENCODING": "ascii"})
     assert res.returncode == 2 and res.stderr.startswith(b"lookup: service 'caf\\xe9x' not found"), res.stderr
+
+
+@pytest.mark.glibc
+def test_compare_escapes(glibc: Any) -> None:
+    """``compare`` asks this machine's libc too, so it runs where /etc is the fixture (and DNS is loopback)."""
+    python = shlex.quote(sys.executable)
+    name = shlex.quote(arg(NAMES[0][1]))
+    script = (f"{python} -m netdb --etc /etc compare {name}; echo \"@rc=$?@\"; "
+              f"{python} -m netdb --etc /etc --json compare {name}")
+    res = glibc_ns.run(FIXTURE, ["sh", "-c", script], env={"PYTHONPATH": str(ROOT / "src")})
+    assert_clean(res.stderr)
+    human, rest = res.stdout.split(b"@rc=")
+    rc, doc = rest.split(b"@\n")
+    assert rc == b"1"  # the files and nss paths know the name, DNS alone does not
+    text = assert_clean(human, allow="\n\t")
+    assert "e\\x1b[31mred\\x1b[0m" in text
+    assert raw_of(json.loads(doc)["name"]) == NAMES[0][1]
+
+
+def test_connect_escapes_names_it_cannot_resolve() -> None:
+    _, err, rc = run_clean("connect", arg(b"no\x1b]0;x\x07\xff"), "80")
+    assert (err, rc) == ("lookup: no\\x1b]0;x\\x07\\xff 80: Name or service not known (EAI_NONAME)\n", 2)
+    res = lookup("--json", "connect", arg(b"no\x1b\xff"), "80", etc=FIXTURE)
+    assert res.returncode == 2 and raw_of(json.loads(res.stdout)["host"]) == b"no\x1b\xff"
