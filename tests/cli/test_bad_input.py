@@ -4,7 +4,7 @@
 checks that the README lists exactly these rows.  In a row's command:
 
 * ``DIR`` is a small files-only /etc tree, ``BROKEN`` the same tree with a
-  directory where ``services`` should be, ``DNS`` a tree whose hosts line is
+  directory where ``services`` should be and a FIFO for ``hosts``, ``DNS`` a tree whose hosts line is
   ``files dns``, ``NS`` a loopback UDP port that never answers (a query sent
   there would time out: status 75), ``FILE`` a regular file;
 * ``\\xNN`` is the byte NN (a command-line argument that is not UTF-8),
@@ -114,6 +114,7 @@ ROWS: list[Row] = [
     Row("unreadable file", "lookup --etc BROKEN serv http",
         "lookup: service 'http' not found in BROKEN/services (unreadable: a directory)", 2),
     Row("unreadable file (getent)", "lookup --etc BROKEN services http", "", 2),
+    Row("a FIFO named like a file", "lookup check BROKEN/hosts", "lookup: BROKEN/hosts: not a regular file", 66),
     Row("missing file to check", "lookup check DIR/nosuch/hosts", "lookup: DIR/nosuch/hosts: no such file", 66),
     Row("unreadable --from file", "lookup host --from /nonexistent", "lookup: --from /nonexistent: No such file or directory", 66),
     Row("unreadable --from file", "lookup host --from DIR", "lookup: --from DIR: Is a directory", 66),
@@ -142,6 +143,8 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trees]:
     shutil.copytree(good, broken)
     (broken / "services").unlink()
     (broken / "services").mkdir()
+    (broken / "hosts").unlink()
+    os.mkfifo(broken / "hosts")  # reading it would block until a writer comes
     dns = base / "dns"
     shutil.copytree(good, dns)
     (dns / "nsswitch.conf").write_text("hosts: files dns\n")
@@ -215,3 +218,10 @@ def readme_table() -> str:
 
 if __name__ == "__main__":
     print(readme_table())
+
+
+def test_check_reports_unreadable_files_without_blocking(trees: Trees) -> None:
+    res = lookup("--etc", str(trees.broken), "check")
+    assert res.returncode == 1 and res.stderr == b""
+    assert res.stdout.decode().splitlines() == [f"{trees.broken}/hosts: unreadable: not a regular file; nothing is read from it",
+                                                f"{trees.broken}/services: unreadable: Is a directory; nothing is read from it"]
