@@ -10,7 +10,8 @@ checks that the README lists exactly these rows.  In a row's command:
 * ``\\xNN`` is the byte NN (a command-line argument that is not UTF-8),
   ``a{300}`` 300 ``a``'s, ``''`` an empty argument.
 
-``--etc DIR`` is added in front when the command has no ``--etc``.  The
+``--etc DIR`` is added in front when the command has no ``--etc`` (and sets
+no ``NETDB_ETC``).  The
 message column is standard error without its newline (placeholders expanded),
 empty when nothing is printed (the getent-compatible commands print nothing
 for a key they do not find, as getent).
@@ -110,6 +111,9 @@ ROWS: list[Row] = [
     # files
     Row("missing --etc directory", "lookup --etc /nonexistent serv http", "lookup: --etc /nonexistent: no such directory", 66),
     Row("--etc is a file", "lookup --etc FILE serv http", "lookup: --etc FILE: not a directory", 66),
+    Row("empty --etc", "lookup --etc '' serv http", "lookup: --etc '': no such directory", 66),
+    Row("missing $NETDB_ETC directory", "NETDB_ETC=/nonexistent lookup serv http",
+        "lookup: $NETDB_ETC /nonexistent: no such directory", 66),
     Row("unreadable file", "lookup check BROKEN/services", "lookup: BROKEN/services: Is a directory", 66),
     Row("unreadable file", "lookup --etc BROKEN serv http",
         "lookup: service 'http' not found in BROKEN/services (unreadable: a directory)", 2),
@@ -118,6 +122,7 @@ ROWS: list[Row] = [
     Row("missing file to check", "lookup check DIR/nosuch/hosts", "lookup: DIR/nosuch/hosts: no such file", 66),
     Row("unreadable --from file", "lookup host --from /nonexistent", "lookup: --from /nonexistent: No such file or directory", 66),
     Row("unreadable --from file", "lookup host --from DIR", "lookup: --from DIR: Is a directory", 66),
+    Row("empty --from", "lookup host --from ''", "lookup: --from '': No such file or directory", 66),
 ]
 
 
@@ -162,22 +167,25 @@ def _expand(text: str, t: Trees) -> str:
     return text
 
 
-def argv_of(command: str, t: Trees) -> list[str]:
-    """The arguments after ``lookup`` (with ``--etc DIR`` in front unless the row names one)."""
+def argv_of(command: str, t: Trees) -> tuple[list[str], dict[str, str]]:
+    """The arguments after ``lookup`` (with ``--etc DIR`` in front unless the row names an etc), and the environment."""
+    words = command.split()
+    env = dict(w.split("=", 1) for w in words[:words.index("lookup")])
     args = []
-    for token in command.split()[1:]:
+    for token in words[words.index("lookup") + 1:]:
         if token == "''":
             args.append("")
             continue
         token = _expand(token, t)
         raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), token.encode())
         args.append(os.fsdecode(raw))
-    return args if "--etc" in args else ["--etc", str(t.dir), *args]
+    return (args if "--etc" in args or "NETDB_ETC" in env else ["--etc", str(t.dir), *args]), env
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.cls}: {r.command}" for r in ROWS])
 def test_bad_input(row: Row, trees: Trees) -> None:
-    res = lookup(*argv_of(row.command, trees), input=b"")
+    args, env = argv_of(row.command, trees)
+    res = lookup(*args, env=env, input=b"")
     expected = _expand(row.message, trees)
     assert b"Traceback" not in res.stderr
     assert res.stdout == b"", res.stdout

@@ -63,7 +63,12 @@ class Options:
         try:
             return Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
         except ConfigError as exc:
-            raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
+            import os
+
+            from .output import shown
+
+            origin = "--etc" if self.etc is not None or "NETDB_ETC" not in os.environ else "$NETDB_ETC"
+            raise CliError(f"{origin} {shown(exc.path or '')}: {exc.message}", EXIT_NOINPUT) from None
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
 

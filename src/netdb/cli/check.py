@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_NOINPUT, CliError
-from .output import emit_json, write
+from .output import emit_json, shown, write
 
 if TYPE_CHECKING:
     from ..files.diagnostics import Diagnostic
@@ -117,7 +117,7 @@ def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str 
         for f in files:
             kind = kind_of(f)
             if kind is None:
-                raise CliError(f"{f}: cannot tell which file this is; name it like hosts, services, nsswitch.conf ...", EXIT_NOINPUT)
+                raise CliError(f"{shown(f)}: cannot tell which file this is; name it like hosts, services, nsswitch.conf ...", EXIT_NOINPUT)
             targets.append((f, kind, True))
     else:
         assert r is not None
