@@ -220,6 +220,9 @@ def test_tables_on_a_terminal_escape() -> None:
         text = assert_clean(out)
         assert_clean(err)
         assert "\\x1b" in text or "\\u" in text or "\\x" in text, (args, text)
+        assert "-----" in text or args[0] == "addr", text  # a table: the terminal form
+    out, _, _ = _on_terminal("serv", names[0])
+    assert "e\\x1b[31mred\\x1b[0m  4000/tcp" in out.decode() and "<- programs get this" in out.decode()
 
 
 # -- other friendly commands ---------------------------------------------------------------------
