@@ -22,6 +22,7 @@ every failure into one line on stderr and a documented exit status:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -44,9 +45,9 @@ class CliError(Exception):
 
 
 def _say(message: str) -> None:
-    from .output import safe
+    from .output import warn
 
-    sys.stderr.write(f"lookup: {safe(message)}\n")
+    warn(message)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -66,6 +67,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from .app import app
 
+    _tolerant_streams()
     try:
         result = _narrowed(app, argv)(args=argv, prog_name="lookup", standalone_mode=False)
     except CliError as exc:
@@ -131,6 +133,15 @@ def _narrowed(app: Any, argv: list[str] | None) -> Any:
     return narrowed
 
 
+def _tolerant_streams() -> None:
+    """Let text the locale cannot encode (a name in UTF-8 on an ASCII terminal) come out as backslash escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def _typer_failure(exc: Exception) -> int:
     """Usage errors from the command-line parser: one line, status 64."""
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -140,7 +151,8 @@ def _typer_failure(exc: Exception) -> int:
         return EXIT_USAGE
     if isinstance(exc, UsageError):
         hint = f" (try `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-        _say(exc.format_message() + hint)
+        message = " ".join(exc.format_message().split()).removesuffix(".")
+        _say(message + hint)
         return EXIT_USAGE
     _say(str(exc))
     return EXIT_USAGE

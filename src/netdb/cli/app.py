@@ -64,7 +64,12 @@ class Options:
         try:
             return Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
         except ConfigError as exc:
-            raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
+            import os
+
+            from .output import shown
+
+            origin = "--etc" if self.etc is not None or "NETDB_ETC" not in os.environ else "$NETDB_ETC"
+            raise CliError(f"{origin} {shown(exc.path or '')}: {exc.message}", EXIT_NOINPUT) from None
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
 
@@ -370,12 +375,13 @@ def _host_bulk(r: Resolver, source: str, names: list[str], *, via: str, family: 
                concurrency: int, ordered: bool) -> int:
     """``lookup host --from``: checks the options that do not combine, then streams."""
     from .bulkcmd import show_hosts_bulk
-    from .hostcmds import PROTOCOLS, SOCKTYPES, flag_bits, number_or_name, parse_family
+    from .hostcmds import PROTOCOLS, SOCKTYPES, check_port, flag_bits, number_or_name, parse_family
 
     if explain:
         raise CliError("--explain is for single lookups; it does not combine with --from", EXIT_USAGE)
     if via == "system":
         raise CliError("--via system does not combine with --from (the libc resolves one name at a time)", EXIT_USAGE)
+    check_port(service)
     return show_hosts_bulk(r, source, names, family=parse_family(family),
                            socktype=number_or_name(socktype, SOCKTYPES, "--type"), service=service,
                            protocol=number_or_name(protocol, PROTOCOLS, "--proto"), flags=flag_bits(flags),

@@ -1,23 +1,27 @@
 """``lookup check``: every diagnostic of every configuration file, as FILE:LINE: reason.
 
 JSON: ``{"files": [{"file": "/etc/hosts", "status": "ok", "diagnostics":
-[{"line": 7, "severity": "error", "reason": "..."}]}], "count": 1}``.
+[{"line": 7, "severity": "error", "reason": "..."}]}], "count": 1}``.  A file
+that exists but cannot be read (a directory, a FIFO, no permission) is a
+finding too (``status`` says why; counted in ``count``); a missing file is not.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_NOINPUT, CliError
-from .output import emit_json, safe, write
+from .output import emit_json, shown, write
 
 if TYPE_CHECKING:
     from ..files.diagnostics import Diagnostic
     from ..resolver import Resolver
 
-__all__ = ["FILE_KINDS", "diagnose", "run_check"]
+__all__ = ["FILE_KINDS", "diagnose", "read_file", "run_check"]
 
 FILE_KINDS = ("hosts", "services", "protocols", "networks", "rpc", "nsswitch.conf", "resolv.conf", "gai.conf", "host.conf")
 
@@ -73,12 +77,32 @@ def kind_of(path: str) -> str | None:
     return None
 
 
-def diagnose(path: str, kind: str) -> list[Diagnostic]:
-    """Read one file and return its parser's diagnostics (OSError when it cannot be read)."""
+def read_file(path: str) -> str:
+    """A configuration file's text; OSError for a directory, a FIFO or device, a file too large.
+
+    The file is opened without blocking, so that a FIFO named like a
+    configuration file cannot hang ``lookup check`` (glibc's readers refuse
+    such files too: the files source treats them as unreadable).
+    """
+    from ..filecache import MAX_FILE_BYTES
     from ..files._text import decode
 
-    with open(path, "rb") as fh:
-        text = decode(fh.read())
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", path)
+    return decode(data)
+
+
+def diagnose(path: str, kind: str) -> list[Diagnostic]:
+    """Read one file and return its parser's diagnostics (OSError when it cannot be read)."""
+    text = read_file(path)
     result = _parser(kind)(text, path)
     diags = getattr(result, "diagnostics", ())
     error = getattr(result, "error", None)
@@ -95,7 +119,7 @@ def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str 
         for f in files:
             kind = kind_of(f)
             if kind is None:
-                raise CliError(f"{f}: cannot tell which file this is; name it like hosts, services, nsswitch.conf ...", EXIT_NOINPUT)
+                raise CliError(f"{shown(f)}: cannot tell which file this is; name it like hosts, services, nsswitch.conf ...", EXIT_NOINPUT)
             targets.append((f, kind, True))
     else:
         assert r is not None
@@ -115,13 +139,16 @@ def run_check(r: Resolver | None, files: Sequence[str], as_json: bool, etc: str 
             if explicit:
                 raise CliError(f"{path}: {exc.strerror or exc}", EXIT_NOINPUT) from None
             diags, status = [], f"unreadable: {exc.strerror or exc}"
-        total += len(diags)
+        unreadable = status.startswith("unreadable")
+        total += len(diags) + unreadable
+        if unreadable and not as_json:
+            write(f"{path}: {status}; nothing is read from it")
         report.append({"file": path, "kind": kind, "status": status,
                        "diagnostics": [{"line": d.line, "severity": d.severity, "reason": d.reason} for d in diags]})
         if not as_json:
             for d in diags:
                 prefix = "warning: " if d.severity == "warning" else ""
-                write(safe(f"{d.path}:{d.line}: {prefix}{d.reason}"))
+                write(f"{d.path}:{d.line}: {prefix}{d.reason}")
     if as_json:
         emit_json({"files": report, "count": total})
     return 1 if total else 0

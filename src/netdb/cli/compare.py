@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .hostcmds import error_document
-from .output import emit_json, is_terminal, safe, table, write
+from .output import emit_json, is_terminal, table, write, write_lines, write_row
 
 if TYPE_CHECKING:
     from ..gai import GaiAnswer
@@ -162,10 +162,10 @@ def run_compare(opts: Options, name: str, family: int, as_json: bool) -> int:
         p = paths[via]
         rows.append([via, _describe(p), p["canonical_name"] or "", p["source"] or "", f"{p['seconds'] * 1000:.1f} ms"])
     if is_terminal():
-        write(table(["path", "addresses", "canonical name", "answered by", "time"], rows))
+        write_lines(table(["path", "addresses", "canonical name", "answered by", "time"], rows))
     else:
         for row in rows:
-            write("\t".join(safe(cell) for cell in row))
+            write_row(row)
     for note in notes:
-        write(safe(note))
+        write(note)
     return 0 if agree else 1

@@ -34,11 +34,10 @@ _DNS_OPTIONS = ("ndots", "timeout", "attempts", "rotate", "edns0", "single_reque
 
 
 def _read(path: str) -> tuple[str | None, str]:
-    try:
-        with open(path, "rb") as fh:
-            from ..files._text import decode
+    from .check import read_file
 
-            return decode(fh.read()), "ok"
+    try:
+        return read_file(path), "ok"
     except FileNotFoundError:
         return None, "missing"
     except OSError as exc:

@@ -33,11 +33,10 @@ target resolved and one failed temporarily; 64 bad option or a malformed name.
 from __future__ import annotations
 
 import socket
-import sys
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_TEMPFAIL, EXIT_USAGE, CliError
-from .output import emit_json, is_terminal, safe, table, write
+from .output import emit_json, is_terminal, safe, table, warn, write, write_lines
 
 if TYPE_CHECKING:
     from ..resolver import Resolver
@@ -116,7 +115,7 @@ def show_srv(r: Resolver, name: str, *, proto: str | None = None, domain: str | 
         if as_json:
             emit_json(srv_document(asked, None, exc))
         else:
-            sys.stderr.write(f"lookup: {safe(str(exc))}\n")
+            warn(str(exc))
         return EXIT_TEMPFAIL if exc.temporary else EXIT_NOT_FOUND
     except (ValueError, UnicodeError) as exc:
         raise CliError(f"{name!r}: {exc}", EXIT_USAGE) from None
@@ -138,7 +137,7 @@ def _print_lines(result: SrvResult) -> None:
                              *(a["address"] for a in doc["addresses"])])))
         if t.error is not None:
             err = error_document(t.error)
-            sys.stderr.write(f"lookup: {safe(t.target)}: {safe(err['message'])} ({err['name']})\n")
+            warn(f"{t.target}: {err['message']} ({err['name']})")
 
 
 def _print_table(result: SrvResult) -> None:
@@ -159,4 +158,4 @@ def _print_table(result: SrvResult) -> None:
         for k, a in enumerate(doc["addresses"]):
             lead = [str(n), str(t.priority), str(t.weight), str(t.port), t.target] if k == 0 else [""] * 5
             rows.append([*lead, a["address"], a["source"]])
-    write(table(["#", "priority", "weight", "port", "target", "address", "from"], rows))
+    write_lines(table(["#", "priority", "weight", "port", "target", "address", "from"], rows))
