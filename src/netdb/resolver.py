@@ -165,6 +165,8 @@ class Resolver:
         self._dns_state: Any = None
         self._cursors = threading.local()
         self._answer_memo: Any = None
+        #: ``dbapi.files_table``'s answers, each with the inotify generation it is valid for.
+        self.files_tables: dict[str, Any] = {}
         path = self.path
         self._hosts = CachedFile(path("hosts"), _hosts_db)
         self._services = CachedFile(path("services"), _services_db)
@@ -241,6 +243,14 @@ class Resolver:
     def switch_overridden(self, db: str) -> bool:
         """True when ``switch=`` replaced nsswitch.conf's line for ``db``."""
         return db in self._switch_override
+
+    def nsswitch_file(self) -> CachedFile[NsswitchConf]:
+        """The cached nsswitch.conf itself (for change checks)."""
+        return self._nsswitch
+
+    def database_file(self, db: str) -> CachedFile[Any]:
+        """The cached file of a database (``services``, ``protocols``, ...) itself (for change checks)."""
+        return self._databases[db]
 
     def nsswitch_snapshot(self) -> Snapshot[NsswitchConf]:
         """The current nsswitch.conf snapshot (with its ``memo`` of derived plans)."""

@@ -159,3 +159,26 @@ def test_threads_get_their_own_h_errno_and_equal_answers(tmp_path: Path) -> None
     for t in threads:
         t.join(60)
     assert not problems, problems[:3]
+
+
+def test_service_and_protocol_lookups_see_every_change_at_the_next_call(tmp_path: Path) -> None:
+    etc = _etc(tmp_path)
+    (etc / "protocols").write_text("tcp 6 TCP\nudp 17 UDP\n")
+    r = netdb.Resolver(etc)
+    for _ in range(watch.WATCH_AFTER + 3):
+        assert r.getservbyname("http", "tcp") == 80
+        assert r.getprotobyname("udp") == 17
+    assert "services" in r.files_tables  # the one-poll path is the one under test
+    (etc / "services").write_text("http 81/tcp www\n")  # in place, same second
+    assert r.getservbyname("http", "tcp") == 81
+    assert r.getservbyname("www") == 81
+    (etc / "protocols").write_text("tcp 6 TCP\nudp 71 UDP\n")
+    assert r.getprotobyname("udp") == 71
+    (etc / "nsswitch.conf").write_text("hosts: files\nservices: db\n")  # a module glibc cannot load
+    with pytest.raises(OSError, match="service/proto not found"):
+        r.getservbyname("http", "tcp")
+    (etc / "nsswitch.conf").write_text("hosts: files\nservices: files\n")
+    assert r.getservbyname("http", "tcp") == 81
+    (etc / "services").unlink()
+    with pytest.raises(OSError, match="service/proto not found"):
+        r.getservbyname("http", "tcp")
