@@ -26,12 +26,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import random
+
+    from .deadlines import Deadline, deadline
     from .errors import ConfigError, gaierror, herror
     from .gai import AI_CANONIDN, AI_IDN
     from .gni import NI_IDN
     from .records import addrinfo, hostent, netent, protoent, rpcent, servent
     from .resolver import Resolver
     from .socketpatch import PatchHandle, install, patch, uninstall
+    from .srv import SrvError, SrvResult, SrvTarget
 
 __version__ = "0.1.0"
 
@@ -40,9 +44,14 @@ __all__ = [
     "AI_IDN",
     "NI_IDN",
     "ConfigError",
+    "Deadline",
     "PatchHandle",
     "Resolver",
+    "SrvError",
+    "SrvResult",
+    "SrvTarget",
     "addrinfo",
+    "deadline",
     "default_resolver",
     "endhostent",
     "endnetent",
@@ -78,6 +87,7 @@ __all__ = [
     "patch",
     "protocols",
     "protoent",
+    "resolve_srv",
     "rpcent",
     "rpcs",
     "servent",
@@ -97,6 +107,7 @@ _LAZY = {
     "addrinfo": "records", "hostent": "records", "netent": "records", "protoent": "records",
     "rpcent": "records", "servent": "records",
     "AI_IDN": "gai", "AI_CANONIDN": "gai", "NI_IDN": "gni",
+    "SrvError": "srv", "SrvResult": "srv", "SrvTarget": "srv", "deadline": "deadlines", "Deadline": "deadlines",
     "patch": "socketpatch", "install": "socketpatch", "uninstall": "socketpatch", "PatchHandle": "socketpatch",
 }
 
@@ -180,6 +191,19 @@ def gethostbyaddr(ip_address: str | bytes) -> tuple[str, list[str], list[str]]:
     Uses the default Resolver (see :func:`default_resolver`).
     """
     return default_resolver().gethostbyaddr(ip_address)
+
+
+def resolve_srv(name: str, *, proto: str | None = None, domain: str | None = None, family: int = 0,
+                rng: random.Random | int | None = None, resolver: Resolver | None = None) -> SrvResult:
+    """A service's SRV targets in the order RFC 2782 says to try them, each resolved through the switch.
+
+    ``resolve_srv("_xmpp-client._tcp.example.com")`` or
+    ``resolve_srv("xmpp-client", domain="example.com")``; see
+    :meth:`Resolver.resolve_srv` and :mod:`netdb.srv`.  Raises
+    :class:`SrvError`.  Uses ``resolver`` or the default Resolver.
+    """
+    r = resolver if resolver is not None else default_resolver()
+    return r.resolve_srv(name, proto=proto, domain=domain, family=family, rng=rng)
 
 
 def getservbyname(servicename: str, protocolname: str | None = None) -> int:

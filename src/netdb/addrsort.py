@@ -50,6 +50,7 @@ given); :func:`probe_sources` asks the kernel; :func:`sort_destinations` and
 
 from __future__ import annotations
 
+import _socket  # the C class: no Python-level __init__/close per lookup
 import contextlib
 import itertools
 import socket
@@ -552,7 +553,7 @@ class _Probe(NamedTuple):
 def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int]) -> _Probe:
     """UDP ``connect()`` + ``getsockname()`` on a fresh socket (sends nothing)."""
     try:
-        sock = socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        sock = _socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
     except OSError:
         return _Probe(None, False, False)
     try:

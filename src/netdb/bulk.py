@@ -19,6 +19,7 @@ network, but a silent TCP server holds up the other lookups meanwhile.
 
 from __future__ import annotations
 
+import _socket  # the C class: no Python-level __init__/close per lookup
 import heapq
 import itertools
 import select
@@ -55,7 +56,7 @@ class _Task:
         self.name = name
         self.gen = gen
         self.started = time.monotonic()
-        self.waiting: socket.socket | None = None
+        self.waiting: _socket.socket | None = None
         self.token = 0
 
 
@@ -143,7 +144,7 @@ def resolve_many(
             kind = type(request)
             try:
                 if kind is io.UdpRecv:
-                    sock: socket.socket = request.handle
+                    sock: _socket.socket = request.handle
                     try:
                         value = sock.recv(_MAX_DATAGRAM)
                         continue
@@ -162,7 +163,7 @@ def resolve_many(
                     request.handle.send(request.data)
                     value = None
                 elif kind is io.UdpOpen:
-                    sock = socket.socket(request.family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK)
+                    sock = _socket.socket(request.family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK)
                     value = sock
                 elif kind is io.UdpConnect:
                     request.handle.connect(request.address)

@@ -18,8 +18,10 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING, Any
 
+from . import readlog
 from .records import hostent, netent, protoent, rpcent, servent
 from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
+from .watch import watcher
 
 if TYPE_CHECKING:
     from .resolver import Resolver
@@ -73,18 +75,36 @@ def files_table(resolver: Resolver, db: str) -> Any:
     """The files table when the switch reduces to it (None if the file is unusable), else NotImplemented.
 
     Costs two ``stat`` calls (nsswitch.conf and the database file): the fast
-    path of every service and protocol lookup.
+    path of every service and protocol lookup.  Once both files are watched
+    by inotify, the answer is kept with the watcher's generation and costs
+    one ``poll`` while nothing watched changes.
     """
+    kept = resolver.files_tables.get(db)
+    if kept is not None:
+        kept_watcher, kept_generation, kept_table = kept
+        live = watcher()
+        if live is not None and kept_watcher is live and live.current() == kept_generation \
+                and readlog.current() is None:
+            return kept_table
     if resolver.switch_overridden(db):
         return NotImplemented
+    w = watcher()
+    generation = w.current() if w is not None else -1
     ns = resolver.nsswitch_snapshot()
     plan = ns.memo.get(db)
     if plan is None:
         plan = ns.memo[db] = files_only(ns.value, db)
+    table: Any
     if not plan:
-        return NotImplemented
-    snap = resolver.snapshot(db)
-    return snap.value if snap.ok else None
+        table = NotImplemented
+        files = [resolver.nsswitch_file()]
+    else:
+        snap = resolver.snapshot(db)
+        table = snap.value if snap.ok else None
+        files = [resolver.nsswitch_file(), resolver.database_file(db)]
+    if w is not None and all(f.watched_at(w, generation) for f in files) and w.current() == generation:
+        resolver.files_tables[db] = (w, generation, table)
+    return table
 
 
 class DbQuery:

@@ -50,6 +50,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from . import readlog
 from .files._text import decode
 from .watch import WATCH_AFTER, Watcher, watcher
 
@@ -238,6 +239,9 @@ class CachedFile(Generic[T]):
 
     def get(self) -> Snapshot[T]:
         """The current snapshot, re-read if the file changed since the last call."""
+        log = readlog.current()
+        if log is not None:
+            log.files.append(self)
         snap = self._snapshot
         if snap is not None:
             if not self.watch:
@@ -278,6 +282,15 @@ class CachedFile(Generic[T]):
                            digest=digest, racy=got.racy, watch_key=key)
             self._snapshot = new
             return new
+
+    def watched_at(self, w: Watcher, generation: int) -> bool:
+        """True when this file's snapshot is known current at watcher ``w``'s ``generation``
+        (or the file is read once per process and never re-checked)."""
+        if not self.watch:
+            return True
+        snap = self._snapshot
+        key = snap.watch_key if snap is not None else None
+        return key is not None and key[0] is w and key[1] == generation
 
     def _arm(self) -> tuple[Watcher, int] | None:
         """Count a ``stat``; watch the file once it is read often.  Returns the watcher and generation to record."""

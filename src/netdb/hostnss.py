@@ -17,7 +17,7 @@ import threading
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import inet
+from . import inet, readlog
 from .errors import HOST_NOT_FOUND, NO_RECOVERY
 from .files.hostconf import trim_name
 from .records import hostent
@@ -56,6 +56,7 @@ def thread_h_errno() -> int:
 def set_thread_h_errno(value: int) -> None:
     """Set this thread's ``h_errno``."""
     _THREAD.h_errno = value
+    readlog.note_h_errno(value)
 
 
 class HostQuery:
@@ -143,10 +144,12 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
+            readlog.note_volatile()
             return self._dns((yield from dns_source.byname4(self, name)))
         if source == "myhostname" and source in self.resolver.host_sources:
             from .sources import myhostname
 
+            readlog.note_volatile()
             return myhostname.byname4(self.resolver, name)
         return self.unloadable(source)
 
@@ -159,10 +162,12 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
+            readlog.note_volatile()
             return self._dns((yield from dns_source.byname3(self, name, family, check=check)))
         if source == "myhostname" and source in self.resolver.host_sources:
             from .sources import myhostname
 
+            readlog.note_volatile()
             return myhostname.byname3(self.resolver, name, family)
         return self.unloadable(source)
 
@@ -175,10 +180,12 @@ class HostQuery:
         if source == "dns":
             from .sources import dns as dns_source
 
+            readlog.note_volatile()
             return self._dns((yield from dns_source.byaddr(self, packed)))
         if source == "myhostname" and source in self.resolver.host_sources:
             from .sources import myhostname
 
+            readlog.note_volatile()
             return myhostname.byaddr(self.resolver, packed)
         return self.unloadable(source)
 

@@ -444,18 +444,22 @@ class _Watcher:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 18)
             self.sock.bind((0, _GROUPS))
             self.sock.setblocking(False)
-            self._local = threading.local()  # a poll object per thread: one may not be polled concurrently
         except OSError:
             self.sock.close()
             raise
+        self._local = threading.local()  # a poll object per thread: one may not be shared
+
+    def _poller(self) -> select.poll:
+        poller: select.poll | None = getattr(self._local, "poll", None)
+        if poller is None:
+            poller = select.poll()
+            poller.register(self.sock.fileno(), select.POLLIN)
+            self._local.poll = poller
+        return poller
 
     def changed(self) -> bool:
         """True when at least one notification (or an overflow) arrived; drains them."""
-        poller = getattr(self._local, "poller", None)
-        if poller is None:
-            poller = self._local.poller = select.poll()
-            poller.register(self.sock.fileno(), select.POLLIN)
-        if not poller.poll(0):
+        if not self._poller().poll(0):
             return False
         while True:
             try:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .drive import run_sync
 from .errors import HOST_NOT_FOUND, herror
-from .gai import AI_NUMERICHOST, AI_PASSIVE, GaiAnswer, gai_core
+from .gai import AI_ADDRCONFIG, AI_NUMERICHOST, AI_PASSIVE, GaiAnswer, gai_core
 from .gni import gni_core
 from .hostnss import HostQuery, set_thread_h_errno, thread_h_errno
 from .records import hostent
@@ -151,15 +151,18 @@ def resolve_gen(
     trace: list[Step] | None = None,
     explain: bool = False,
     describe: bool = True,
+    deadline: float | None = None,
 ) -> Generator[Any, Any, GaiAnswer]:
     """getaddrinfo's full answer (order, origins, sort reasons), from socket-module arguments.
 
     ``describe=False`` leaves the origins empty (what ``getaddrinfo`` needs).
+    ``deadline`` (``time.monotonic()``) replaces the call's own deadline, for
+    a lookup that is one step of a larger call (``resolve_srv``).
     """
     name = c_host(host)
     service = c_port(port)
     fam, socktype, protocol, flag_bits = c_int(family), c_int(type), c_int(proto), c_int(flags)
-    query = HostQuery(resolver, trace, describe=describe)
+    query = HostQuery(resolver, trace, deadline, describe=describe)
     return (yield from gai_core(query, name, service, fam, socktype, protocol, flag_bits, explain=explain))
 
 
@@ -322,15 +325,48 @@ def resolve(resolver: Resolver, host: object, port: object, family: object = 0, 
                                 describe=describe), resolver.perform_io)
 
 
+_MEMO_HOSTS = (str, bytes, type(None))
+_MEMO_PORTS = (int, str, bytes, type(None))
+
+
+def _memo_key(*args: object) -> tuple[object, ...] | None:
+    """The memo key of a host lookup's arguments, or None when the answer may not be kept.
+
+    The types are part of the key (``80`` and ``80.0`` are equal, but only
+    one is a valid port).  Hosts with a ``%scope`` and AI_ADDRCONFIG read the
+    interfaces, not files.
+    """
+    host = args[1]
+    if not isinstance(host, _MEMO_HOSTS) or (host and ("%" in host if isinstance(host, str) else b"%" in host)):
+        return None
+    for number in args[3:]:
+        if not isinstance(number, int):
+            return None
+    if len(args) > 6 and args[6] & AI_ADDRCONFIG:  # type: ignore[operator]
+        return None
+    return (*args, host.__class__, args[2].__class__)
+
+
 def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
                 proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
-    """``socket.getaddrinfo``."""
-    return run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io)
+    """``socket.getaddrinfo`` (answers from files alone are memoized: ``netdb.gaimemo``)."""
+    key = _memo_key("getaddrinfo", host, port, family, type, proto, flags) if isinstance(port, _MEMO_PORTS) else None
+    if key is None:
+        return run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io)
+    return resolver.answer_memo().call(  # type: ignore[no-any-return]
+        key,
+        lambda: run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io),
+        list,
+    )
 
 
 def gethostbyname(resolver: Resolver, hostname: object) -> str:
-    """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives."""
-    return run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io)
+    """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives (memoized like ``getaddrinfo``)."""
+    key = _memo_key("gethostbyname", hostname, None)
+    if key is None:
+        return run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io)
+    return resolver.answer_memo().call(  # type: ignore[no-any-return]
+        key, lambda: run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io), str)
 
 
 def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:

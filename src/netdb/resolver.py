@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
+from .deadlines import earliest
 from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
 from .files.nsswitch import NsswitchConf, parse_nsswitch, unreadable_nsswitch
 
 if TYPE_CHECKING:
+    import random
+
     from .databases import NetworksDB, ProtocolsDB, RpcDB, ServicesDB
     from .files.gaiconf import GaiConf
     from .files.hostconf import HostConf
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from .gai import GaiAnswer
     from .hostsdb import HostsDB
     from .records import hostent, netent, protoent, rpcent, servent
+    from .srv import SrvResult
     from .switch import Step
 
 __all__ = ["Resolver"]
@@ -177,6 +181,9 @@ class Resolver:
         self._dns: tuple[Any, Any, Any] | None = None
         self._dns_state: Any = None
         self._cursors = threading.local()
+        self._answer_memo: Any = None
+        #: ``dbapi.files_table``'s answers, each with the inotify generation it is valid for.
+        self.files_tables: dict[str, Any] = {}
         path = self.path
         self._hosts = CachedFile(path("hosts"), _hosts_db)
         self._services = CachedFile(path("services"), _services_db)
@@ -199,6 +206,15 @@ class Resolver:
         self._resolvconf: CachedFile[ResolvConf] = CachedFile(path("resolv.conf"), self._parse_resolv_conf)
 
     # -- configuration ---------------------------------------------------
+
+    def answer_memo(self) -> Any:
+        """This Resolver's memo of answers from files alone (``netdb.gaimemo.AnswerMemo``)."""
+        memo = self._answer_memo
+        if memo is None:
+            from .gaimemo import AnswerMemo
+
+            memo = self._answer_memo = AnswerMemo()
+        return memo
 
     def path(self, name: str) -> str:
         """The full path of a file of this Resolver's ``etc`` directory."""
@@ -244,6 +260,14 @@ class Resolver:
     def switch_overridden(self, db: str) -> bool:
         """True when ``switch=`` replaced nsswitch.conf's line for ``db``."""
         return db in self._switch_override
+
+    def nsswitch_file(self) -> CachedFile[NsswitchConf]:
+        """The cached nsswitch.conf itself (for change checks)."""
+        return self._nsswitch
+
+    def database_file(self, db: str) -> CachedFile[Any]:
+        """The cached file of a database (``services``, ``protocols``, ...) itself (for change checks)."""
+        return self._databases[db]
 
     def nsswitch_snapshot(self) -> Snapshot[NsswitchConf]:
         """The current nsswitch.conf snapshot (with its ``memo`` of derived plans)."""
@@ -304,12 +328,12 @@ class Resolver:
         set_thread_h_errno(value)
 
     def call_deadline(self) -> float | None:
-        """The absolute (``time.monotonic``) deadline for a call starting now, or None."""
-        if self.timeout is None:
-            return None
-        import time
+        """The absolute (``time.monotonic``) deadline for a call starting now, or None.
 
-        return time.monotonic() + self.timeout
+        The earlier of ``timeout`` seconds from now and the deadline of the
+        enclosing ``netdb.deadline`` block (see ``netdb.deadlines``).
+        """
+        return earliest(self.timeout)
 
     def file_problems(self) -> list[str]:
         """One sentence per file read so far that exists but could not be read, with what follows from it.
@@ -431,6 +455,24 @@ class Resolver:
         from . import pysocket
 
         return pysocket.gethostbyaddr(self, ip_address)
+
+    def resolve_srv(self, name: str, *, proto: str | None = None, domain: str | None = None, family: int = 0,
+                    rng: random.Random | int | None = None) -> SrvResult:
+        """The SRV records of a service in the order RFC 2782 says to try them, each target resolved.
+
+        ``resolve_srv("_xmpp-client._tcp.example.com")``, or
+        ``resolve_srv("xmpp-client", domain="example.com")`` (``proto``
+        default ``tcp``).  The name goes through resolv.conf's search list;
+        each target through getaddrinfo (so /etc/hosts applies).  ``rng``
+        (a ``random.Random`` or a seed) fixes the weighted order.  Raises
+        ``netdb.SrvError`` (``reason``: nxdomain, nodata, servfail, timeout,
+        unavailable ...); see ``netdb.srv``.
+        """
+        from .drive import run_sync
+        from .srv import resolve_srv_gen
+
+        return run_sync(resolve_srv_gen(self, name, proto=proto, domain=domain, family=family, rng=rng),
+                        self.perform_io)
 
     def perform_io(self, request: Any) -> Any:
         """Carry out one I/O request of the resolution core (DNS) with blocking sockets.

@@ -103,14 +103,20 @@ class Watcher:
 
 _WATCHER: Watcher | None = None
 _FAILED = False
-_PID = os.getpid()
+
+
+def _forget_after_fork() -> None:
+    """A forked child must not share the parent's event queue: it arms its own."""
+    global _WATCHER, _FAILED
+    _WATCHER, _FAILED = None, False
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def watcher() -> Watcher | None:
     """The process's watcher, created on first use (None where inotify cannot be used)."""
-    global _WATCHER, _FAILED, _PID
-    if os.getpid() != _PID:  # a forked child must not share the parent's event queue
-        _WATCHER, _FAILED, _PID = None, False, os.getpid()
+    global _WATCHER, _FAILED
     if _WATCHER is None and not _FAILED:
         if not sys.platform.startswith("linux") or os.environ.get("NETDB_NO_INOTIFY"):
             _FAILED = True

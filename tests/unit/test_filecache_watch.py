@@ -76,3 +76,27 @@ def test_symlinked_files_are_checked_with_stat(tmp_path: Path) -> None:
     new.write_text("y\n")
     os.replace(new, real)
     assert cf.get().value == "y\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or watch.watcher() is None, reason="needs fork and inotify")
+def test_a_forked_child_arms_its_own_watcher_and_sees_changes(tmp_path: Path) -> None:
+    path = tmp_path / "hosts"
+    path.write_text("one\n")
+    cf = _cached(path)
+    _warm(cf)
+    parent_watcher = watch.watcher()
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 only when every check holds
+        ok = False
+        try:
+            mine = watch.watcher()
+            path.write_text("two\n")
+            ok = mine is not None and mine is not parent_watcher and cf.get().value == "two\n"
+            _warm(cf)
+            path.write_text("six\n")
+            ok = ok and cf.get().value == "six\n" and cf._watcher is mine
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cf.get().value == "six\n"  # the parent's watcher saw the child's write too

@@ -22,6 +22,7 @@ every failure into one line on stderr and a documented exit status:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -44,9 +45,9 @@ class CliError(Exception):
 
 
 def _say(message: str) -> None:
-    from .output import safe
+    from .output import warn
 
-    sys.stderr.write(f"lookup: {safe(message)}\n")
+    warn(message)
 
 
 RESOLVERS: list[Any] = []
@@ -89,9 +90,10 @@ def run(argv: list[str] | None = None) -> int:
     from .app import app
 
     del RESOLVERS[:]
+    _tolerant_streams()
     try:
         try:
-            result = app(args=argv, prog_name="lookup", standalone_mode=False)
+            result = _narrowed(app, argv)(args=argv, prog_name="lookup", standalone_mode=False)
         finally:
             _file_warnings()
     except CliError as exc:
@@ -115,6 +117,57 @@ def run(argv: list[str] | None = None) -> int:
     return int(result or 0) if isinstance(result, int) else 0
 
 
+# Global options that take a value (``--etc DIR``), as app.py declares them.
+_GLOBAL_WITH_VALUE = frozenset({"--etc", "--timeout", "--nameserver"})
+
+
+def _narrowed(app: Any, argv: list[str] | None) -> Any:
+    """The app with only the command being invoked, when ``argv`` names one.
+
+    typer turns every registered command into a click command (reading its
+    signature and annotations) before running any; a one-shot ``lookup serv
+    mysql`` need not pay for the other sixteen.  Help, completion, unknown
+    names and anything unusual get the whole app, so what users see is the
+    same.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if any(key.startswith("_LOOKUP_COMPLETE") for key in os.environ):
+        return app
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _GLOBAL_WITH_VALUE:
+            i += 2
+        elif arg == "--json" or (arg.startswith("--") and arg.split("=", 1)[0] in _GLOBAL_WITH_VALUE):
+            i += 1
+        elif arg.startswith("-"):
+            return app
+        else:
+            break
+    else:
+        return app
+    import copy
+
+    from typer.main import get_command_name
+
+    wanted = [info for info in app.registered_commands
+              if (info.name or get_command_name(info.callback.__name__)) == args[i]]
+    if len(wanted) != 1 or app.registered_groups:
+        return app
+    narrowed = copy.copy(app)
+    narrowed.registered_commands = wanted
+    return narrowed
+
+
+def _tolerant_streams() -> None:
+    """Let text the locale cannot encode (a name in UTF-8 on an ASCII terminal) come out as backslash escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def _typer_failure(exc: Exception) -> int:
     """Usage errors from the command-line parser: one line, status 64."""
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -124,7 +177,8 @@ def _typer_failure(exc: Exception) -> int:
         return EXIT_USAGE
     if isinstance(exc, UsageError):
         hint = f" (try `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
-        _say(exc.format_message() + hint)
+        message = " ".join(exc.format_message().split()).removesuffix(".")
+        _say(message + hint)
         return EXIT_USAGE
     _say(str(exc))
     return EXIT_USAGE

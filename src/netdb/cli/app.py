@@ -32,6 +32,7 @@ app = typer.Typer(
         "  lookup services mysql              exactly what `getent services mysql` prints\n"
         "  lookup host localhost --family 6   the addresses programs get, IPv6 only\n"
         "  lookup host www.example.com --explain\n"
+        "  lookup srv _xmpp-client._tcp.example.com   a service's servers (DNS SRV), in order\n"
         "  lookup --etc ./fixture-etc check   lint a tree of configuration files"
     ),
     no_args_is_help=True,
@@ -50,11 +51,14 @@ class Options:
     timeout: float | None = None
     nameservers: tuple[str, ...] = ()
 
-    def resolver(self, via: str = "nss") -> Resolver:
+    def resolver(self, via: str = "nss", *, warn_files: bool = False) -> Resolver:
         """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc), ``--timeout`` and ``--nameserver``.
 
         ``via`` ``files`` or ``dns`` replaces the hosts line of nsswitch.conf
-        with that one source (``nss``: as configured).
+        with that one source (``nss``: as configured).  ``warn_files``: after
+        the command, a warning line on stderr names each file this Resolver
+        read that exists but could not be read (the host commands, whose
+        errors do not name the file; getent's commands stay silent as getent).
         """
         from ..errors import ConfigError
         from ..resolver import Resolver
@@ -63,10 +67,16 @@ class Options:
         switch = {"hosts": via} if via in ("files", "dns") else None
         try:
             r = Resolver(self.etc, timeout=self.timeout, nameservers=self.nameservers or None, switch=switch)
-            RESOLVERS.append(r)
+            if warn_files:
+                RESOLVERS.append(r)
             return r
         except ConfigError as exc:
-            raise CliError(f"--etc {exc}", EXIT_NOINPUT) from None
+            import os
+
+            from .output import shown
+
+            origin = "--etc" if self.etc is not None or "NETDB_ETC" not in os.environ else "$NETDB_ETC"
+            raise CliError(f"{origin} {shown(exc.path or '')}: {exc.message}", EXIT_NOINPUT) from None
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
 
@@ -201,7 +211,11 @@ _ahosts_command("ahostsv6", " for IPv6 (IPv4 as v4-mapped)")
 def serv(
     ctx: typer.Context,
     key: str = typer.Argument(..., metavar="NAME|PORT", help="A service name or alias, or a port number."),
-    proto: Optional[str] = typer.Option(None, "--proto", "-p", metavar="PROTO", help="Only entries for this protocol (tcp, udp ...)."),
+    proto: Optional[str] = typer.Option(None, "--proto", "-p", metavar="PROTO", help="Only entries for this protocol (tcp, udp ...); with --domain the SRV protocol (default tcp)."),
+    domain: Optional[str] = typer.Option(None, "--domain", "-d", metavar="DOMAIN",
+                                         help="Find the servers of service NAME at DOMAIN in DNS: the SRV records of _NAME._PROTO.DOMAIN (as `lookup srv`)."),
+    family: str = typer.Option("any", "--family", "-f", metavar="4|6|any", help="With --domain: only IPv4 (4) or IPv6 (6) addresses."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="With --domain: fix the weighted random order (for reproducible output)."),
 ) -> int:
     """Show every services entry for a name or port, and which one programs get.
 
@@ -213,11 +227,57 @@ def serv(
       lookup serv 53 --proto udp
       lookup --json serv https
     Exit status: 0 found, 2 not found, 64 bad port.
+    \b
+    With --domain, the servers that offer the service at a domain, from
+    DNS SRV records, in the order to try them (see `lookup srv --help`):
+      lookup serv xmpp-client --domain example.com
+      lookup serv sip --proto udp --domain example.com
     """
+    opts = _options(ctx)
+    if domain is None and (family != "any" or seed is not None):
+        raise CliError(f"{'--seed' if seed is not None else '--family'} needs --domain (it is for SRV lookups)",
+                       EXIT_USAGE)
+    if domain is not None:
+        from .srvcmd import show_srv
+
+        return show_srv(opts.resolver(), key, proto=proto, domain=domain, family=family, seed=seed,
+                        as_json=opts.json)
     from .views import show_service
 
-    opts = _options(ctx)
     return show_service(opts.resolver(), key, proto, opts.json)
+
+
+@app.command()
+def srv(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help="An SRV name: _SERVICE._PROTO.DOMAIN, e.g. _xmpp-client._tcp.example.com."),
+    family: str = typer.Option("any", "--family", "-f", metavar="4|6|any", help="Only IPv4 (4) or IPv6 (6) addresses for the targets."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Fix the weighted random order (for reproducible output)."),
+) -> int:
+    """Show the servers of a service from its DNS SRV records, in the order to try them.
+
+    \b
+    The order is RFC 2782's: lowest priority first; within a priority,
+    weighted random (a server of weight 60 comes first about twice as
+    often as one of weight 30). Each target is then resolved as programs
+    resolve names (getaddrinfo: /etc/hosts, then DNS, as nsswitch.conf
+    says). The name goes through resolv.conf's search list, so
+    `_ldap._tcp` finds _ldap._tcp.<your domain>.
+      lookup srv _xmpp-client._tcp.example.com
+      lookup srv _sip._udp.example.com --family 4
+      lookup serv xmpp-client --domain example.com     the same as the first
+      lookup --json srv _imaps._tcp.example.com
+    On a terminal: a table. Piped: one line per target,
+    PRIORITY WEIGHT PORT TARGET ADDRESS... --json: one document.
+    A lone target "." means the service is not offered at that domain.
+    Exit status: 0 a target has an address, 2 no such SRV name, no
+    records, service not offered or no target resolved, 75 temporary
+    failure (SERVFAIL, no answer, --timeout), 64 bad option or name.
+    """
+    from .srvcmd import show_srv
+
+    opts = _options(ctx)
+    return show_srv(opts.resolver(), name, family=family, seed=seed, as_json=opts.json)
 
 
 @app.command()
@@ -308,12 +368,12 @@ def host(
 
     opts = _options(ctx)
     if from_file is not None:
-        return _host_bulk(opts.resolver(check_via(via)), from_file, names or [], via=via, family=family,
+        return _host_bulk(opts.resolver(check_via(via), warn_files=True), from_file, names or [], via=via, family=family,
                           socktype=socktype, service=service, protocol=protocol, flags=flag or [], explain=explain,
                           as_json=opts.json, concurrency=concurrency, ordered=not unordered)
     if not names:
         raise CliError("give at least one NAME, or --from FILE", EXIT_USAGE)
-    return show_hosts(opts.resolver(check_via(via)), names, via=via, family=family, socktype=socktype, service=service,
+    return show_hosts(opts.resolver(check_via(via), warn_files=True), names, via=via, family=family, socktype=socktype, service=service,
                       protocol=protocol, flags=flag or [], explain=explain, as_json=opts.json)
 
 
@@ -322,12 +382,13 @@ def _host_bulk(r: Resolver, source: str, names: list[str], *, via: str, family: 
                concurrency: int, ordered: bool) -> int:
     """``lookup host --from``: checks the options that do not combine, then streams."""
     from .bulkcmd import show_hosts_bulk
-    from .hostcmds import PROTOCOLS, SOCKTYPES, flag_bits, number_or_name, parse_family
+    from .hostcmds import PROTOCOLS, SOCKTYPES, check_port, flag_bits, number_or_name, parse_family
 
     if explain:
         raise CliError("--explain is for single lookups; it does not combine with --from", EXIT_USAGE)
     if via == "system":
         raise CliError("--via system does not combine with --from (the libc resolves one name at a time)", EXIT_USAGE)
+    check_port(service)
     return show_hosts_bulk(r, source, names, family=parse_family(family),
                            socktype=number_or_name(socktype, SOCKTYPES, "--type"), service=service,
                            protocol=number_or_name(protocol, PROTOCOLS, "--proto"), flags=flag_bits(flags),
@@ -361,7 +422,7 @@ def addr(
     from .hostcmds import check_via, show_address
 
     opts = _options(ctx)
-    return show_address(opts.resolver(check_via(via)), address, port, via=via, numeric_host=numeric_host, numeric_serv=numeric_serv,
+    return show_address(opts.resolver(check_via(via), warn_files=True), address, port, via=via, numeric_host=numeric_host, numeric_serv=numeric_serv,
                         name_required=name_required, no_fqdn=no_fqdn, dgram=dgram, explain=explain,
                         as_json=opts.json)
 
@@ -441,7 +502,7 @@ def connect(
     from .connect import run_connect
 
     opts = _options(ctx)
-    return run_connect(opts.resolver(), host, service, family=family, timeout=timeout, delay_ms=delay,
+    return run_connect(opts.resolver(warn_files=True), host, service, family=family, timeout=timeout, delay_ms=delay,
                        as_json=opts.json)
 
 

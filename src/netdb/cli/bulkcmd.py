@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from . import EXIT_NOINPUT, EXIT_USAGE, CliError
 from .hostcmds import report_host
+from .output import shown
 
 if TYPE_CHECKING:
     from ..resolver import Resolver
@@ -54,7 +55,7 @@ def _open(path: str) -> BinaryIO:
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise CliError(f"--from {path}: {exc.strerror or exc}", EXIT_NOINPUT) from None
+        raise CliError(f"--from {shown(path)}: {exc.strerror or exc}", EXIT_NOINPUT) from None
 
 
 class _Progress:

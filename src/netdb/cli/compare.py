@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from .hostcmds import error_document
-from .output import emit_json, is_terminal, safe, table, write
+from .output import emit_json, is_terminal, table, write, write_lines, write_row
 
 if TYPE_CHECKING:
     from ..gai import GaiAnswer
@@ -57,7 +57,7 @@ def _one(opts: Options, via: str, raw: bytes, family: int) -> dict[str, Any]:
 
             answer, _ = system.getaddrinfo(raw, None, family, socket.SOCK_STREAM, 0, AI_CANONNAME)
         else:
-            answer = opts.resolver(via).resolve(raw, None, family, socket.SOCK_STREAM, 0, AI_CANONNAME, trace=trace)
+            answer = opts.resolver(via, warn_files=True).resolve(raw, None, family, socket.SOCK_STREAM, 0, AI_CANONNAME, trace=trace)
     except (OSError, UnicodeError) as exc:
         return {"addresses": [], "canonical_name": None, "source": _answered_by(trace), "origins": [],
                 "seconds": round(time.perf_counter() - started, 6), "error": error_document(exc),
@@ -147,7 +147,7 @@ def run_compare(opts: Options, name: str, family: int, as_json: bool) -> int:
     raw = os.fsencode(name)
     paths = {via: _one(opts, via, raw, family) for via in PATHS}
     etc_note = None
-    resolver = opts.resolver()
+    resolver = opts.resolver(warn_files=True)
     if os.path.realpath(resolver.etc) != "/etc":
         etc_note = f"libc reads /etc, not {resolver.etc}"
     elif opts.nameservers:
@@ -162,10 +162,10 @@ def run_compare(opts: Options, name: str, family: int, as_json: bool) -> int:
         p = paths[via]
         rows.append([via, _describe(p), p["canonical_name"] or "", p["source"] or "", f"{p['seconds'] * 1000:.1f} ms"])
     if is_terminal():
-        write(table(["path", "addresses", "canonical name", "answered by", "time"], rows))
+        write_lines(table(["path", "addresses", "canonical name", "answered by", "time"], rows))
     else:
         for row in rows:
-            write("\t".join(safe(cell) for cell in row))
+            write_row(row)
     for note in notes:
-        write(safe(note))
+        write(note)
     return 0 if agree else 1

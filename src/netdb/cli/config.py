@@ -34,16 +34,14 @@ _DNS_OPTIONS = ("ndots", "timeout", "attempts", "rotate", "edns0", "single_reque
 
 
 def _read(path: str) -> tuple[str | None, str]:
-    """The file's text (None when not read) and its status, read as the Resolver reads it (never blocks)."""
-    from ..filecache import read_file
-    from ..files._text import decode
+    from .check import read_file
 
-    got = read_file(path)
-    if got.data is not None:
-        return decode(got.data), "ok"
-    if got.status == "missing":
+    try:
+        return read_file(path), "ok"
+    except FileNotFoundError:
         return None, "missing"
-    return None, f"unreadable: {got.error}"
+    except OSError as exc:
+        return None, f"unreadable: {exc.strerror or exc}"
 
 
 def collect(r: Resolver) -> dict[str, Any]:

@@ -23,12 +23,11 @@ from __future__ import annotations
 import errno as errno_mod
 import os
 import socket
-import sys
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_TEMPFAIL, EXIT_USAGE, CliError
-from .hostcmds import EXIT_NOT_FOUND, error_document, parse_family
-from .output import emit_json, is_terminal, safe, table, write
+from .hostcmds import EXIT_NOT_FOUND, check_port, error_document, parse_family
+from .output import emit_json, is_terminal, table, warn, write, write_lines
 
 if TYPE_CHECKING:
     from ..happy_eyeballs import Attempt
@@ -54,6 +53,7 @@ def run_connect(r: Resolver, host: str, service: str, *, family: str, timeout: f
     from .. import happy_eyeballs as he
 
     fam = parse_family(family)
+    check_port(service)
     if not timeout > 0:
         raise CliError(f"--timeout must be a positive number of seconds, not {timeout!r}", EXIT_USAGE)
     delay = delay_ms / 1000
@@ -69,7 +69,7 @@ def run_connect(r: Resolver, host: str, service: str, *, family: str, timeout: f
         if as_json:
             emit_json({**doc, "error": err})
         else:
-            sys.stderr.write(f"lookup: {safe(host)} {safe(service)}: {safe(err['message'])} ({err['name']})\n")
+            warn(f"{host} {service}: {err['message']} ({err['name']})")
         return status
     status = 0
     winner: Attempt | None = None
@@ -89,7 +89,7 @@ def run_connect(r: Resolver, host: str, service: str, *, family: str, timeout: f
                    "winner": winner.as_dict() if winner else None, "error": error})
         return status
     if is_terminal():
-        write(table(["#", "address", "port", "started", "result", "elapsed"],
+        write_lines(table(["#", "address", "port", "started", "result", "elapsed"],
                     [[str(a.index + 1), a.address, str(a.port), "+" + _ms(a.start), a.result + _why(a), _ms(a.elapsed)]
                      for a in attempts]))
         untried = len(order) - len(attempts)
@@ -97,14 +97,14 @@ def run_connect(r: Resolver, host: str, service: str, *, family: str, timeout: f
             write(f"({untried} more address{'es' if untried > 1 else ''} not tried)")
     else:
         for a in attempts:
-            write(f"{safe(a.address)} {a.port} +{a.start * 1000:.1f}ms {a.result.replace(' ', '-')} "
+            write(f"{a.address} {a.port} +{a.start * 1000:.1f}ms {a.result.replace(' ', '-')} "
                   f"{'-' if a.elapsed is None else f'{a.elapsed * 1000:.1f}ms'}")
     if winner is not None:
-        line = f"connected to {safe(winner.address)} port {winner.port}"
+        line = f"connected to {winner.address} port {winner.port}"
         write(line + f" (attempt {winner.index + 1}, started +{_ms(winner.start)})" if is_terminal() else line)
     else:
-        sys.stderr.write(f"lookup: {safe(host)} {safe(service)}: no address connected "
-                         f"({'timed out after ' + str(timeout) + ' s' if status == EXIT_TEMPFAIL else 'every attempt failed'})\n")
+        warn(f"{host} {service}: no address connected "
+             f"({'timed out after ' + str(timeout) + ' s' if status == EXIT_TEMPFAIL else 'every attempt failed'})")
     return status
 
 

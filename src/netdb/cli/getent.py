@@ -74,7 +74,7 @@ def _networks(r: Resolver, key: str) -> bool:
         if key[:1].isdigit() and key[:1].isascii():
             entry = r.getnetbyaddr(inet_addr(key), socket.AF_UNSPEC)
         else:
-            entry = r.getnetbyname(key)
+            entry = _by_name(r, "networks", key)
     except (OSError, ValueError):
         return False
     _out(fmt.format_networks(entry))
@@ -123,8 +123,8 @@ def run_getent(r: Resolver, database: str, keys: Sequence[str], *, addrconfig: b
     lookups: dict[str, Callable[[str], bool]] = {
         "services": lambda k: _services(r, k),
         "protocols": lambda k: _numbered(r, "protocols", k, r.getprotobynumber,
-                                         lambda n: _protoent_by_name(r, n), fmt.format_protocols),
-        "rpc": lambda k: _numbered(r, "rpc", k, r.getrpcbynumber, r.getrpcbyname, fmt.format_rpc),
+                                         lambda n: _by_name(r, "protocols", n), fmt.format_protocols),
+        "rpc": lambda k: _numbered(r, "rpc", k, r.getrpcbynumber, lambda n: _by_name(r, "rpc", n), fmt.format_rpc),
         "networks": lambda k: _networks(r, k),
         "hosts": lambda k: _hosts(r, k),
         "ahosts": lambda k: _ahosts(r, k, socket.AF_UNSPEC, addrconfig, idn),
@@ -140,12 +140,13 @@ def run_getent(r: Resolver, database: str, keys: Sequence[str], *, addrconfig: b
     return status
 
 
-def _protoent_by_name(r: Resolver, name: str) -> Any:
+def _by_name(r: Resolver, db: str, name: str) -> Any:
+    """The entry for a name in ``db``, whatever bytes the name holds (getent passes them on as they are)."""
     from ..dbapi import lookup
 
-    i, table = lookup(r, "protocols", lambda t: t.index_by_name(name))
+    i, table = lookup(r, db, lambda t: t.index_by_name(name))
     if i is None:
-        raise OSError("protocol not found")
+        raise OSError(f"{db} entry not found")
     return table.entries[i]
 
 

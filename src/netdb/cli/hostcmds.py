@@ -29,19 +29,18 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_TEMPFAIL, EXIT_USAGE, CliError
-from .output import emit_json, is_terminal, safe, table, write
+from .output import emit_json, is_terminal, quote, safe, shown, table, warn, write, write_lines
 
 if TYPE_CHECKING:
     from ..gai import GaiAnswer
     from ..resolver import Resolver
     from ..switch import Step
 
-__all__ = ["PROTOCOLS", "SOCKTYPES", "error_document", "flag_bits", "number_or_name", "parse_family", "report_host",
+__all__ = ["PROTOCOLS", "SOCKTYPES", "check_port", "error_document", "flag_bits", "number_or_name", "parse_family", "report_host",
            "show_address", "show_hosts"]
 
 EXIT_NOT_FOUND = 2
@@ -64,7 +63,7 @@ VIAS = ("nss", "files", "dns", "system")
 def check_via(via: str) -> str:
     """``--via``: nss, files, dns or system."""
     if via not in VIAS:
-        raise CliError(f"--via must be one of {', '.join(VIAS)}, not {via!r}", EXIT_USAGE)
+        raise CliError(f"--via must be one of {', '.join(VIAS)}, not {quote(via)}", EXIT_USAGE)
     return via
 
 
@@ -73,7 +72,16 @@ def parse_family(text: str) -> int:
     try:
         return _FAMILIES[text.lower()]
     except KeyError:
-        raise CliError(f"--family must be 4, 6 or any, not {text!r}", EXIT_USAGE) from None
+        raise CliError(f"--family must be 4, 6 or any, not {quote(text)}", EXIT_USAGE) from None
+
+
+def check_port(service: str | None) -> None:
+    """A numeric SERVICE must be a port, 0-65535 (glibc would silently use it modulo 65536)."""
+    if service is None:
+        return
+    digits = service[1:] if service[:1] in ("+", "-") else service
+    if digits.isascii() and digits.isdigit() and not 0 <= int(service) <= 65535:
+        raise CliError(f"port {service} is out of range 0-65535", EXIT_USAGE)
 
 
 def number_or_name(text: str | None, names: dict[str, int], option: str) -> int:
@@ -84,7 +92,7 @@ def number_or_name(text: str | None, names: dict[str, int], option: str) -> int:
         return names[low]
     if low.isascii() and low.isdigit() and int(low) < 2**31:
         return int(low)
-    raise CliError(f"{option} must be one of {', '.join(names)} or a number, not {text!r}", EXIT_USAGE)
+    raise CliError(f"{option} must be one of {', '.join(names)} or a number, not {quote(text)}", EXIT_USAGE)
 
 
 def flag_bits(flags: Sequence[str]) -> int:
@@ -93,7 +101,7 @@ def flag_bits(flags: Sequence[str]) -> int:
         for part in f.split(","):
             key = part.strip().lower().removeprefix("ai_")
             if key not in _FLAGS:
-                raise CliError(f"unknown --flag {part!r} (known: {', '.join(_FLAGS)})", EXIT_USAGE)
+                raise CliError(f"unknown --flag {quote(part)} (known: {', '.join(_FLAGS)})", EXIT_USAGE)
             bits |= _FLAGS[key]
     return bits
 
@@ -155,6 +163,7 @@ def show_hosts(r: Resolver, names: Sequence[str], *, family: str, socktype: str 
                protocol: str | None, flags: Sequence[str], explain: bool, as_json: bool, via: str = "nss") -> int:
     """getaddrinfo for each name, printed for a terminal, a pipe or JSON."""
     fam = parse_family(family)
+    check_port(service)
     stype = number_or_name(socktype, SOCKTYPES, "--type")
     proto = number_or_name(protocol, PROTOCOLS, "--proto")
     bits = flag_bits(flags)
@@ -197,7 +206,7 @@ def report_host(name: str, answer: GaiAnswer | None, error: BaseException | None
             emit_json({"name": name, "canonical_name": None, "addresses": [], "error": err, **(extra or {}),
                        **({"explain": _explain_doc(explain, None)} if explain is not None else {})})
         else:
-            sys.stderr.write(f"lookup: {safe(name)}: {safe(err['message'])} ({err['name']})\n")
+            warn(f"{shown(name)}: {err['message']} ({err['name']})")
             if explain is not None:
                 _print_explain(explain, None)
         return _exit_for(exc)
@@ -215,7 +224,7 @@ def report_host(name: str, answer: GaiAnswer | None, error: BaseException | None
         if text in seen:
             continue
         seen.add(text)
-        write(f"{safe(name)} {safe(text)}" if multi else safe(text))
+        write(f"{name} {text}" if multi else text)
     if explain is not None:
         _print_explain(explain, answer)
     return 0
@@ -225,10 +234,10 @@ def _show_host_table(r: Resolver, name: str, raw: bytes, fam: int, answer: GaiAn
     addresses = _addresses(answer)
     aliases = _aliases(r, raw, fam)
     canon = answer.canonname or _canonical(r, raw, fam)
-    write(f"{safe(name)}" + (f"  (canonical name {safe(canon)})" if canon and canon != name else ""))
+    write(name + (f"  (canonical name {canon})" if canon and canon != name else ""))
     if aliases:
-        write("aliases: " + " ".join(safe(a) for a in aliases))
-    write(table(["address", "family", "results", "from"],
+        write("aliases: " + " ".join(aliases))
+    write_lines(table(["address", "family", "results", "from"],
                 [[_with_scope(a), "IPv6" if a["family"] == "inet6" else "IPv4",
                   " ".join(f"{x['type']}/{x['proto']}" + (f":{x['port']}" if x["port"] else "") for x in a["results"]),
                   a["source"]] for a in addresses]))
@@ -265,12 +274,12 @@ def _print_explain(trace: list[Step] | None, answer: GaiAnswer | None) -> None:
     if not doc["steps"]:
         write("  no source was asked (numeric address, or the name needed no lookup)")
     for n, s in enumerate(doc["steps"], 1):
-        write(f"  {n}. {s['source']:<10} {s['status']:<8} -> {s['action']:<8} {safe(s['detail'])} "
+        write(f"  {n}. {safe(s['source']):<10} {s['status']:<8} -> {s['action']:<8} {s['detail']} "
               f"({s['seconds'] * 1000:.2f} ms)")
     if answer is not None and len(answer.addresses) > 1:
         write("order (RFC 6724 as glibc applies it, with gai.conf):")
         for reason in doc["order"]:
-            write(f"  {safe(reason)}")
+            write(f"  {reason}")
 
 
 def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: bool, numeric_serv: bool,
@@ -285,17 +294,18 @@ def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: b
     text, sep, scope = address.partition("%")
     packed = inet.inet_aton_exact(text) if ":" not in text else inet.inet_pton6(text)
     if packed is None or (sep and len(packed) == 4):
-        raise CliError(f"{address!r} is not a numeric IPv4 or IPv6 address", EXIT_USAGE)
+        raise CliError(f"{quote(address)} is not a numeric IPv4 or IPv6 address", EXIT_USAGE)
     scope_id = 0
     if sep:
         parsed = inet.parse_scope(packed, scope)
         if parsed is None:
-            raise CliError(f"unknown scope {scope!r} in {address!r}", EXIT_USAGE)
+            raise CliError(f"unknown scope {quote(scope)} in {quote(address)}", EXIT_USAGE)
         scope_id = parsed
     port_number = 0
     if port is not None:
-        if not (port.isascii() and port.isdigit()) or int(port) > 65535:
-            raise CliError(f"port {port!r} is not a number from 0 to 65535", EXIT_USAGE)
+        if not (port.isascii() and port.isdigit()):
+            raise CliError(f"port {quote(port)} is not a number from 0 to 65535", EXIT_USAGE)
+        check_port(port)
         port_number = int(port)
     flags = ((NI_NUMERICHOST if numeric_host else 0) | (NI_NUMERICSERV if numeric_serv or port is None else 0)
              | (NI_NAMEREQD if name_required else 0) | (NI_NOFQDN if no_fqdn else 0) | (NI_DGRAM if dgram else 0))
@@ -317,7 +327,7 @@ def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: b
                        "service": None, "host_source": None, "error": error_document(exc)})
         else:
             err = error_document(exc)
-            sys.stderr.write(f"lookup: {safe(address)}: {safe(err['message'])} ({err['name']})\n")
+            warn(f"{shown(address)}: {err['message']} ({err['name']})")
         if explain and not as_json:
             _print_explain(trace, None)
         return _exit_for(exc)
@@ -330,11 +340,11 @@ def show_address(r: Resolver, address: str, port: str | None, *, numeric_host: b
         emit_json(doc)
         return 0
     if is_terminal():
-        write(f"host     {safe(gni.host)}   ({safe(gni.host_origin)})")
+        write(f"host     {gni.host}   ({gni.host_origin})")
         if port is not None:
-            write(f"service  {safe(gni.service)}   ({safe(gni.service_origin)})")
+            write(f"service  {gni.service}   ({gni.service_origin})")
     else:
-        write(safe(gni.host) if port is None else f"{safe(gni.host)} {safe(gni.service)}")
+        write(gni.host if port is None else f"{gni.host} {gni.service}")
     if explain:
         _print_explain(trace, None)
     return 0

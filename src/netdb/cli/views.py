@@ -19,12 +19,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import EXIT_USAGE, CliError
-from .output import emit_json, is_terminal, safe, table, write
+from .output import emit_json, is_terminal, quote, table, write, write_lines
 
 if TYPE_CHECKING:
     from ..resolver import Resolver
 
-__all__ = ["iana_range", "show_network", "show_protocol", "show_service"]
+__all__ = ["iana_range", "show_network", "show_protocol", "show_service", "where"]
 
 EXIT_NOT_FOUND = 2
 
@@ -47,6 +47,13 @@ def _number(key: str, what: str, limit: int) -> int | None:
     if not 0 <= value <= limit:
         raise CliError(f"{what} {key} is out of range 0-{limit}", EXIT_USAGE)
     return value
+
+
+def where(snap: Any) -> str:
+    """A file's path for messages, with why it gave nothing when it was not read (missing, unreadable)."""
+    if snap.ok:
+        return str(snap.path)
+    return f"{snap.path} ({snap.status}{': ' + snap.error if snap.error else ''})"
 
 
 def _selected(r: Resolver, db: str, find: Any) -> int | None:
@@ -81,10 +88,10 @@ def show_service(r: Resolver, key: str, proto: str | None, as_json: bool) -> int
         emit_json({"query": key, "proto": proto, "file": snap.path, "entries": rows})
         return 0 if rows else EXIT_NOT_FOUND
     if not rows:
-        what = f"port {port}" if port is not None else f"service {key!r}"
-        raise CliError(f"{what}{'/' + proto if proto else ''} not found in {snap.path}", EXIT_NOT_FOUND)
+        what = f"port {port}" if port is not None else f"service {quote(key)}"
+        raise CliError(f"{what}{'/' + proto if proto else ''} not found in {where(snap)}", EXIT_NOT_FOUND)
     if is_terminal():
-        write(table(["name", "port/proto", "range", "aliases", "line", ""],
+        write_lines(table(["name", "port/proto", "range", "aliases", "line", ""],
                     [[x["name"], f"{x['port']}/{x['proto']}", x["range"], " ".join(x["aliases"]),
                       f"{snap.path}:{x['line']}", "<- programs get this" if x["selected"] else "shadowed"]
                      for x in rows]))
@@ -93,7 +100,7 @@ def show_service(r: Resolver, key: str, proto: str | None, as_json: bool) -> int
             write(note)
     else:
         for x in rows:
-            write(safe(" ".join([x["name"], f"{x['port']}/{x['proto']}", x["range"], *x["aliases"]])))
+            write(" ".join([x["name"], f"{x['port']}/{x['proto']}", x["range"], *x["aliases"]]))
     return 0
 
 
@@ -110,7 +117,7 @@ def show_protocol(r: Resolver, key: str, as_json: bool) -> int:
         match = [k for k, e in enumerate(db.entries) if e.number == number]
     rows = [{"name": db.entries[k].name, "aliases": list(db.entries[k].aliases), "number": db.entries[k].number,
              "line": db.lines[k], "selected": k == selected} for k in match]
-    return _emit_simple(rows, key, snap.path, as_json, "protocol", lambda x: str(x["number"]))
+    return _emit_simple(rows, key, snap.path, as_json, "protocol", lambda x: str(x["number"]), where(snap))
 
 
 def show_network(r: Resolver, key: str, as_json: bool) -> int:
@@ -124,7 +131,7 @@ def show_network(r: Resolver, key: str, as_json: bool) -> int:
     if key[:1].isdigit():
         net = inet_network(pad_network(key))
         if net == INADDR_NONE:
-            raise CliError(f"{key!r} is not a network address", EXIT_USAGE)
+            raise CliError(f"{quote(key)} is not a network address", EXIT_USAGE)
         selected = _selected(r, "networks", lambda t: t.index_by_addr(net, 0))
         match = [k for k, e in enumerate(db.entries) if e.net == net]
     else:
@@ -133,18 +140,18 @@ def show_network(r: Resolver, key: str, as_json: bool) -> int:
         match = [k for k, e in enumerate(db.entries) if low in {ascii_lower(n) for n in (e.name, *e.aliases)}]
     rows = [{"name": db.entries[k].name, "aliases": list(db.entries[k].aliases), "network": db.entries[k].network,
              "line": db.lines[k], "selected": k == selected} for k in match]
-    return _emit_simple(rows, key, snap.path, as_json, "network", lambda x: str(x["network"]))
+    return _emit_simple(rows, key, snap.path, as_json, "network", lambda x: str(x["network"]), where(snap))
 
 
 def _emit_simple(rows: list[dict[str, Any]], key: str, path: str, as_json: bool, what: str,
-                 value: Any) -> int:
+                 value: Any, location: str) -> int:
     if as_json:
         emit_json({"query": key, "file": path, "entries": rows})
         return 0 if rows else EXIT_NOT_FOUND
     if not rows:
-        raise CliError(f"{what} {key!r} not found in {path}", EXIT_NOT_FOUND)
+        raise CliError(f"{what} {quote(key)} not found in {location}", EXIT_NOT_FOUND)
     if is_terminal():
-        write(table(["name", what, "aliases", "line", ""],
+        write_lines(table(["name", what, "aliases", "line", ""],
                     [[x["name"], value(x), " ".join(x["aliases"]), f"{path}:{x['line']}",
                       "<- programs get this" if x["selected"] else "shadowed"] for x in rows]))
         note = _shadow_note(rows)
@@ -152,5 +159,5 @@ def _emit_simple(rows: list[dict[str, Any]], key: str, path: str, as_json: bool,
             write(note)
     else:
         for x in rows:
-            write(safe(" ".join([x["name"], value(x), *x["aliases"]])))
+            write(" ".join([x["name"], value(x), *x["aliases"]]))
     return 0

@@ -8,6 +8,7 @@ waiting.  ``Resolver.perform_io`` calls this.
 
 from __future__ import annotations
 
+import _socket  # the C class: no Python-level __init__/close per lookup
 import socket
 import struct
 import time
@@ -57,7 +58,7 @@ def perform(request: Any) -> Any:
         request.handle.send(request.data)
         return None
     if kind is io.UdpOpen:
-        return socket.socket(request.family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        return _socket.socket(request.family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
     if kind is io.UdpConnect:
         sock = request.handle
         sock.connect(request.address)
@@ -66,7 +67,7 @@ def perform(request: Any) -> Any:
         request.handle.close()
         return None
     if kind is io.TcpOpen:
-        return socket.socket(request.family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        return _socket.socket(request.family, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
     if kind is io.TcpConnect:
         sock = request.handle
         left = _remaining(request.deadline)
