@@ -444,15 +444,23 @@ class _Watcher:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 18)
             self.sock.bind((0, _GROUPS))
             self.sock.setblocking(False)
-            self.poller = select.poll()
-            self.poller.register(self.sock.fileno(), select.POLLIN)
         except OSError:
             self.sock.close()
             raise
+        # A poll object per thread: one shared by threads raises "concurrent poll() invocation".
+        self._local = threading.local()
+
+    def _poller(self) -> select.poll:
+        poller: select.poll | None = getattr(self._local, "poller", None)
+        if poller is None:
+            poller = select.poll()
+            poller.register(self.sock.fileno(), select.POLLIN)
+            self._local.poller = poller
+        return poller
 
     def changed(self) -> bool:
-        """True when at least one notification (or an overflow) arrived; drains them."""
-        if not self.poller.poll(0):
+        """True when at least one notification (or an overflow) arrived; drains them (any thread)."""
+        if not self._poller().poll(0):
             return False
         while True:
             try:
