@@ -1,0 +1,192 @@
+"""A hostile DNS server: every fault of ``support.hostile_dns`` against glibc and netdb.
+
+One fault responder on port 53 of its own 127.53.X.Y serves the whole
+catalogue (each fault owns its names); resolv.conf says ``options timeout:1
+attempts:2``.  For each fault, glibc runs the fault's calls in one process of a
+private mount namespace, and netdb runs the same calls, in the same order, on a
+fresh ``Resolver`` over the same files.  All faults run at once (the waits are
+timeouts, not work), so the module takes about as long as its slowest fault.
+
+Each call must give glibc's answer (the list, or the error number and text),
+except where the catalogue documents a deviation: then netdb's documented
+answer.  Every netdb call must return within its lookups' schedule
+(``lookups × timeout × attempts``) plus a margin.  The counts are printed in
+pytest's terminal summary.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import netdb
+from support import faultdns as f
+from support import glibc_dns, loopback
+from support import hostile_dns as h
+from support.glibc_dns import DnsEnv
+
+pytestmark = [pytest.mark.dns, pytest.mark.glibc]
+
+HANG = {"hang": "glibc did not return"}
+#: Faults tried at once: enough to overlap the timeouts, few enough for a loaded 2-core machine.
+WORKERS = 16
+
+
+@dataclass
+class Run:
+    """One call of one fault: what glibc and netdb gave, and how long netdb took."""
+
+    fault: h.Hostile
+    label: str
+    call: h.Call
+    lookups: int
+    glibc: dict[str, Any]
+    ours: dict[str, Any]
+    seconds: float
+
+    @property
+    def bound(self) -> float:
+        """The most this call may take: its lookups' schedule plus the margin."""
+        return self.lookups * h.TIMEOUT * h.ATTEMPTS + h.MARGIN
+
+    def ident(self) -> str:
+        return f"{self.fault.key}/{self.label}"
+
+
+COUNTS: dict[str, int] = {}
+
+
+class _Summary:
+    """Prints the catalogue's counts in pytest's terminal summary."""
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not COUNTS:
+            return
+        terminalreporter.section("hostile DNS server")
+        terminalreporter.write_line(
+            f"faults tried: {COUNTS['faults']}, calls: {COUNTS['calls']}, equal to glibc: {COUNTS['equal']}, "
+            f"documented deviations: {COUNTS['deviations']} (glibc hangs: {COUNTS['hangs']}), "
+            f"differences: {COUNTS['differ']}, over the deadline: {COUNTS['late']}, "
+            f"slowest netdb call: {COUNTS['slowest_ms'] / 1000:.2f} s")
+
+
+def _norm(outcome: dict[str, Any], call: h.Call, fault: h.Hostile) -> Any:
+    """Address order is RFC 6724's business (tested elsewhere): compare sorted address lists."""
+    ok = outcome.get("ok")
+    if call[0] == "gethostbyname" and isinstance(ok, str) and fault.shuffled:
+        return {"ok": "one of the addresses"}
+    if call[0] == "getaddrinfo" and isinstance(ok, list):
+        return {"canon": ok[0][3] if ok else None, "addrs": sorted(r[4][0] for r in ok)}
+    if call[0] == "gethostbyname_ex" and isinstance(ok, list):
+        return [ok[0], ok[1], sorted(ok[2])]
+    return outcome
+
+
+def _glibc(env: DnsEnv, fault: h.Hostile, calls: list[h.Call], bounds: list[float]) -> list[dict[str, Any]]:
+    """glibc's outcomes; a call that does not return within its bound + 3 s is a ``HANG``."""
+    if not fault.glibc_hangs:
+        try:
+            return env.socket_calls(calls, timeout=sum(bounds) + 5)
+        except subprocess.TimeoutExpired:
+            pass  # find out which call hangs
+    out = []
+    for call, bound in zip(calls, bounds, strict=True):  # each its own process
+        try:
+            out += env.socket_calls([call], timeout=bound + 3)
+        except subprocess.TimeoutExpired:
+            out.append(HANG)
+    return out
+
+
+def _ours(env: DnsEnv, calls: list[h.Call]) -> list[tuple[dict[str, Any], float]]:
+    """netdb's outcomes and seconds, in a new thread (thread state such as h_errno starts afresh,
+    as it does in glibc's new process)."""
+    resolver = netdb.Resolver(etc=env.etc, hostname=socket.gethostname())
+    out: list[tuple[dict[str, Any], float]] = []
+
+    def work() -> None:
+        for fn, args, kwargs in calls:
+            t = time.monotonic()
+            r = glibc_dns.glibc_ns.outcome(getattr(resolver, fn), *args, **kwargs)
+            out.append((r, time.monotonic() - t))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Run]]:
+    """Every fault × call, run once for the module (glibc and netdb side by side)."""
+    glibc_dns.require()
+    reason = loopback.port53_unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    manager = request.config.pluginmanager
+    if not manager.has_plugin("netdb-hostile-dns"):
+        manager.register(_Summary(), "netdb-hostile-dns")
+    catalogue = h.CATALOGUE
+    servers: list[f.FaultServer] = []
+
+    def one(index: int) -> list[Run]:
+        fault = catalogue[index]
+        planned = fault.calls(index)
+        calls = [c for _, c, _ in planned]
+        bounds = [n * h.TIMEOUT * h.ATTEMPTS + h.MARGIN for _, _, n in planned]
+        # Each fault has its own server (one thread serves UDP): a slow fault never delays another.
+        with f.FaultServer(h.server_records(index, fault), h.server_rules(index, fault), port=53,
+                           cname_limit=1000) as srv, \
+                DnsEnv([srv], options=h.OPTIONS, files={"services": h.SERVICES}, nsswitch=fault.nsswitch,
+                       hosts=glibc_dns.DEFAULT_HOSTS + fault.hosts) as env:
+            servers.append(srv)
+            with ThreadPoolExecutor(1) as pool:
+                theirs_f = pool.submit(_glibc, env, fault, calls, bounds)
+                ours = _ours(env, calls)
+                theirs = theirs_f.result()
+            assert not srv.errors, srv.errors
+            for e in srv.log:
+                assert loopback.is_loopback(e.client[0]) and loopback.is_loopback(e.server[0]), e
+        return [Run(fault, label, call, n, t, o, s)
+                for (label, call, n), t, (o, s) in zip(planned, theirs, ours, strict=True)]
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        results = [r for rs in pool.map(one, range(len(catalogue))) for r in rs]
+    by_id = {r.ident(): r for r in results}
+    equal = sum(1 for r in results if r.fault.expected_ours(r.label) is None
+                and _norm(r.glibc, r.call, r.fault) == _norm(r.ours, r.call, r.fault))
+    deviations = sum(1 for r in results if r.fault.expected_ours(r.label) is not None)
+    COUNTS.update(
+        faults=len(catalogue), calls=len(results), equal=equal, deviations=deviations,
+        hangs=sum(1 for r in results if r.glibc == HANG),
+        differ=len(results) - equal - deviations,
+        late=sum(1 for r in results if r.seconds > r.bound),
+        slowest_ms=int(max(r.seconds for r in results) * 1000),
+    )
+    yield by_id
+
+
+ALL = [f"{fault.key}/{label}" for i, fault in enumerate(h.CATALOGUE) for label, _, _ in fault.calls(i)]
+
+
+@pytest.mark.parametrize("ident", ALL)
+def test_fault(runs: dict[str, Run], ident: str) -> None:
+    r = runs[ident]
+    want = r.fault.expected_ours(r.ident().split("/", 1)[1])
+    detail = f"{r.call}\n  glibc: {r.glibc}\n  netdb: {r.ours}  ({r.seconds:.2f} s)"
+    if want is not None:
+        assert r.ours == want, f"documented deviation ({r.fault.deviation}) not kept:\n{detail}"
+        if r.fault.glibc_hangs:
+            assert r.glibc == HANG, f"glibc was documented to hang:\n{detail}"
+    else:
+        assert r.glibc != HANG, f"glibc hangs, and the catalogue does not say so:\n{detail}"
+        assert _norm(r.ours, r.call, r.fault) == _norm(r.glibc, r.call, r.fault), detail
+    assert r.seconds <= r.bound, f"{r.seconds:.2f} s > {r.bound:.2f} s:\n{detail}"
