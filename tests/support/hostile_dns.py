@@ -96,6 +96,11 @@ class Hostile:
     """The hosts line glibc and netdb use for this fault."""
     hosts: str = ""
     """Lines added to the hosts file (after localhost)."""
+    waits: int = 0
+    """Timeouts glibc's schedule waits per lookup when not ``attempts`` (a half-answered pair:
+    the normal round, then single-request, then single-request-reopen)."""
+    heavy: bool = False
+    """Big answers (the responder spends CPU on each): tried apart from the faults whose timing matters."""
     shuffled: bool = False
     """Several addresses in one RRset, sent in a new random order each time: ``gethostbyname``'s
     single address is compared as "some address", not which one."""
@@ -114,6 +119,10 @@ class Hostile:
         if self.labels:
             out = [c for c in out if c[0] in self.labels]
         return out
+
+    def bound(self, lookups: int) -> float:
+        """The seconds a call making ``lookups`` DNS lookups may take: its schedule plus ``MARGIN``."""
+        return lookups * (self.waits or ATTEMPTS) * TIMEOUT + MARGIN
 
     def expected_ours(self, label: str) -> dict[str, Any] | None:
         """netdb's documented outcome for ``label`` when this is a deviation, else None."""
@@ -176,7 +185,7 @@ def _ptr(key: str, target: str, title: str) -> Hostile:
 
 def _huge(key: str, count: int, title: str) -> Hostile:
     return Hostile(key, title, records={"{name}": {"A": f.huge_rrset(count), "AAAA": "2001:db8::10"}},
-                   kinds=("forward",), shuffled=True)
+                   kinds=("forward",), shuffled=True, heavy=True)
 
 
 CATALOGUE: list[Hostile] = [
@@ -202,6 +211,14 @@ CATALOGUE: list[Hostile] = [
             deviation="as for cut-question: glibc reads the whole question from memory the reply never "
                       "wrote; netdb reads zeros, so the reply is ignored and the query times out",
             ours={"*": AGAIN, "gethostbyaddr": H_AGAIN}),
+    Hostile("echo", "the query sent back as it came (QR clear, no answer)", f.Echo()),
+    # -- half an answer: glibc retries the pair in single-request, then single-request-reopen mode ------
+    Hostile("aaaa-silent", "the A query is answered, the AAAA query never", f.Drop(), only_qtype="AAAA",
+            kinds=("forward",), waits=3),
+    Hostile("a-silent", "the AAAA query is answered, the A query never", f.Drop(), only_qtype="A",
+            kinds=("forward",), waits=3),
+    Hostile("aaaa-wrongid", "the AAAA reply always carries a wrong id", f.WrongId(), only_qtype="AAAA",
+            kinds=("forward",), waits=3),
     # -- replies that fail the query -------------------------------------------------------------------
     Hostile("garbage-short", "6 bytes: shorter than a DNS header", f.Garbage(6)),
     Hostile("cut-header", "the reply cut inside the header (8 bytes)", f.Truncated(cut=8)),
@@ -218,6 +235,7 @@ CATALOGUE: list[Hostile] = [
             records={"{name}": {"A": ["192.0.2.11", "192.0.2.12"], "AAAA": "2001:db8::11"}}, shuffled=True),
     Hostile("tc-close", "TC on UDP, then the TCP connection closed unanswered",
             f.ByTransport(udp=f.Tc(), tcp=f.Close())),
+    Hostile("tc-servfail", "TC on UDP, then SERVFAIL over TCP", f.ByTransport(udp=f.Tc(), tcp=f.SERVFAIL)),
     Hostile("tc-tcp-garbage", "TC on UDP, then garbage over TCP",
             f.ByTransport(udp=f.Tc(), tcp=f.Garbage(40))),
     Hostile("tc-tcp-wrongid", "TC on UDP, then a reply with a wrong id over TCP (and nothing else)",
@@ -236,15 +254,18 @@ CATALOGUE: list[Hostile] = [
     _huge("huge1363", 1363, "1363 A records"),
     _huge("huge1400", 1400, "1400 A records"),
     _huge("huge4000", 4000, "4000 A records (64 kB: the largest TCP message)"),
+    _huge("huge5000", 5000, "5000 A records: over 64 KiB, so the TCP reply keeps 4094 and sets TC"),
     Hostile("huge-dns-files", "1400 A records with `hosts: dns files` and the name in the hosts file",
-            records={"{name}": {"A": f.huge_rrset(1400)}}, kinds=("forward",), shuffled=True,
+            records={"{name}": {"A": f.huge_rrset(1400)}}, kinds=("forward",), shuffled=True, heavy=True,
             nsswitch="hosts: dns files\n", hosts="192.0.2.99 huge-dns-files.h.test\n"),
     # -- CNAMEs ----------------------------------------------------------------------------------------
     Hostile("loop", "a two-name CNAME loop", records={
         "{name}": {"CNAME": "loop-b.{name}."}, "loop-b.{name}": {"CNAME": "{name}."}}, kinds=("forward",)),
     Hostile("selfloop", "a CNAME to itself", records={"{name}": {"CNAME": "{name}."}}, kinds=("forward",)),
     *[Hostile(f"chain{n}", f"a chain of {n} CNAMEs to the addresses", records=_chain(f"chain{n}", n),
-              kinds=("forward",)) for n in (8, 16, 17, 64, 100, 200, 400, 700)],
+              kinds=("forward",), heavy=n >= 100) for n in (8, 16, 17, 64, 100, 200, 400, 530, 531, 700)],
+    Hostile("cname-pointer-loop", "a CNAME whose target is a compression pointer to itself", None,
+            kinds=("forward",)),  # rule built below
     Hostile("cname-ptr", "a PTR reached through a CNAME (RFC 2317 delegation style)", None,
             kinds=("reverse",)),  # rule built below
     # -- names the wire should never carry -------------------------------------------------------------
@@ -276,6 +297,12 @@ def _finish() -> None:
     for i, h in enumerate(CATALOGUE):
         if h.key == "othertype":
             CATALOGUE[i] = Hostile(h.key, h.title, f.OtherQuestion(h.name(), "TXT"), kinds=("forward",))
+        if h.key == "cname-pointer-loop":
+            # header, question (name, type, class), the record's owner (the name again), its fixed part
+            qname = len(f.encode_name(h.name()))
+            here = 12 + qname + 4 + qname + 10
+            CATALOGUE[i] = Hostile(h.key, h.title, f.Raw([f.RawRR(None, "CNAME", bytes([0xC0, here]))]),
+                                   kinds=("forward",))
         if h.key == "cname-ptr":
             target = f"{i + 1}.sub.2.0.192.in-addr.arpa"
             CATALOGUE[i] = Hostile(h.key, h.title, f.Raw([
