@@ -99,6 +99,8 @@ class Hostile:
     waits: int = 0
     """Timeouts glibc's schedule waits per lookup when not ``attempts`` (a half-answered pair:
     the normal round, then single-request, then single-request-reopen)."""
+    failover: bool = False
+    """A second, well-behaved server follows the hostile one in resolv.conf."""
     heavy: bool = False
     """Big answers (the responder spends CPU on each): tried apart from the faults whose timing matters."""
     shuffled: bool = False
@@ -121,8 +123,13 @@ class Hostile:
         return out
 
     def bound(self, lookups: int) -> float:
-        """The seconds a call making ``lookups`` DNS lookups may take: its schedule plus ``MARGIN``."""
-        return lookups * (self.waits or ATTEMPTS) * TIMEOUT + MARGIN
+        """The seconds a call making ``lookups`` DNS lookups may take: its schedule plus ``MARGIN``.
+
+        With two servers each round waits ``timeout`` for the first and
+        ``max(1, (timeout << 1) / 2)`` for the second (glibc-behavior.md §8.4).
+        """
+        per_round = TIMEOUT + (max(1, (TIMEOUT << 1) // 2) if self.failover else 0)
+        return lookups * (self.waits or ATTEMPTS) * per_round + MARGIN
 
     def expected_ours(self, label: str) -> dict[str, Any] | None:
         """netdb's documented outcome for ``label`` when this is a deviation, else None."""
@@ -225,6 +232,19 @@ CATALOGUE: list[Hostile] = [
     Hostile("cut-answer", "the reply cut inside the last answer record", f.Truncated()),
     Hostile("cut-answer-fixed", "the reply cut inside the first answer's fixed part",
             f.Truncated(cut=-14)),
+    # -- the same faults with a good second server: does glibc move on to it? -------------------------
+    *[Hostile(f"fo-{key}", f"{title}; a good second server", behaviour, failover=True) for key, title, behaviour in (
+        ("silence", "no reply", f.Drop()),
+        ("wrongid", "a wrong id", f.WrongId()),
+        ("garbage-short", "6 bytes", f.Garbage(6)),
+        ("cut-header", "cut inside the header", f.Truncated(cut=8)),
+        ("cut-answer", "cut inside the answer", f.Truncated()),
+        ("echo", "the query sent back", f.Echo()),
+        ("otherquestion", "another question answered", f.OtherQuestion(f"target.{ZONE}")),
+        ("tc-close", "TC, then the TCP connection closed", f.ByTransport(udp=f.Tc(), tcp=f.Close())),
+        ("tc-servfail", "TC, then SERVFAIL over TCP", f.ByTransport(udp=f.Tc(), tcp=f.SERVFAIL)),
+        ("lame", "NOERROR, empty, without AA or RA", f.Answer({}, aa=False)),
+    )],
     # -- TC and TCP ------------------------------------------------------------------------------------
     Hostile("tc-other", "TC on UDP, then a different answer over TCP",
             f.ByTransport(udp=f.Tc(then=f.Answer({"A": "192.0.2.66", "AAAA": "2001:db8::66"})),
