@@ -243,7 +243,8 @@ CATALOGUE: list[Hostile] = [
         ("otherquestion", "another question answered", f.OtherQuestion(f"target.{ZONE}")),
         ("tc-close", "TC, then the TCP connection closed", f.ByTransport(udp=f.Tc(), tcp=f.Close())),
         ("tc-servfail", "TC, then SERVFAIL over TCP", f.ByTransport(udp=f.Tc(), tcp=f.SERVFAIL)),
-        ("lame", "NOERROR, empty, without AA or RA", f.Answer({}, aa=False)),
+        ("lame", "NOERROR, no answer, neither AA nor RA (a lame server)", f.Answer({"TXT": '"x"'}, aa=False)),
+        ("lame-nx", "NXDOMAIN without AA", f.Answer({}, aa=False)),
     )],
     # -- TC and TCP ------------------------------------------------------------------------------------
     Hostile("tc-other", "TC on UDP, then a different answer over TCP",
