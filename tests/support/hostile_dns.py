@@ -275,7 +275,7 @@ CATALOGUE: list[Hostile] = [
     _huge("huge1363", 1363, "1363 A records"),
     _huge("huge1400", 1400, "1400 A records"),
     _huge("huge4000", 4000, "4000 A records (64 kB: the largest TCP message)"),
-    _huge("huge5000", 5000, "5000 A records: over 64 KiB, so the TCP reply keeps 4094 and sets TC"),
+    _huge("huge5000", 5000, "5000 A records: over 64 KiB, so the TCP reply keeps the 4093 that fit and sets TC"),
     Hostile("huge-dns-files", "1400 A records with `hosts: dns files` and the name in the hosts file",
             records={"{name}": {"A": f.huge_rrset(1400)}}, kinds=("forward",), shuffled=True, heavy=True,
             nsswitch="hosts: dns files\n", hosts="192.0.2.99 huge-dns-files.h.test\n"),
