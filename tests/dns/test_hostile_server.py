@@ -16,6 +16,7 @@ pytest's terminal summary.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -32,6 +33,7 @@ from typing import Any, TypeVar
 import pytest
 
 import netdb
+import netdb.aio
 from support import faultdns as f
 from support import glibc_dns, loopback
 from support import hostile_dns as h
@@ -58,6 +60,8 @@ class Run:
     glibc: dict[str, Any]
     ours: dict[str, Any]
     seconds: float
+    aio: dict[str, Any]
+    aio_seconds: float
 
     @property
     def bound(self) -> float:
@@ -82,11 +86,18 @@ class _Summary:
             f"faults tried: {COUNTS['faults']}, calls: {COUNTS['calls']}, equal to glibc: {COUNTS['equal']}, "
             f"documented deviations: {COUNTS['deviations']} (glibc hangs: {COUNTS['hangs']}), "
             f"differences: {COUNTS['differ']}, over the deadline: {COUNTS['late']}, "
-            f"slowest netdb call: {COUNTS['slowest_ms'] / 1000:.2f} s")
+            f"slowest netdb call: {COUNTS['slowest_ms'] / 1000:.2f} s; netdb.aio equal to netdb: "
+            f"{COUNTS['aio_equal']}/{COUNTS['calls']}")
         if "capped" in COUNTS:
             terminalreporter.write_line(
                 f"with a caller deadline of {CAP} s: {COUNTS['capped']} calls, slowest "
                 f"{COUNTS['capped_slowest_ms'] / 1000:.2f} s")
+
+
+def _brief(outcome: dict[str, Any]) -> str:
+    """An outcome for a failure message (a thousand addresses cut short)."""
+    text = repr(outcome)
+    return text if len(text) <= 300 else text[:300] + f"... ({len(text)} characters)"
 
 
 def _norm(outcome: dict[str, Any], call: h.Call, fault: h.Hostile) -> Any:
@@ -130,6 +141,27 @@ def _ours(env: DnsEnv, calls: list[h.Call], timeout: float | None = None) -> lis
             out.append((r, time.monotonic() - t))
 
     worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    return out
+
+
+def _aio(env: DnsEnv, calls: list[h.Call]) -> list[tuple[dict[str, Any], float]]:
+    """The same calls through ``netdb.aio`` (its own event loop, in a new thread)."""
+    resolver = netdb.Resolver(etc=env.etc, hostname=socket.gethostname())
+    out: list[tuple[dict[str, Any], float]] = []
+
+    async def calls_in_turn() -> None:
+        for fn, args, kwargs in calls:
+            t = time.monotonic()
+            try:
+                r: dict[str, Any] = {"ok": glibc_dns.glibc_ns.normalise(
+                    await getattr(netdb.aio, fn)(*args, **kwargs, resolver=resolver))}
+            except Exception as e:
+                r = {"error": type(e).__name__, "args": glibc_dns.glibc_ns.normalise(e.args)}
+            out.append((r, time.monotonic() - t))
+
+    worker = threading.Thread(target=asyncio.run, args=(calls_in_turn(),))
     worker.start()
     worker.join()
     return out
@@ -188,12 +220,18 @@ def runs(request: pytest.FixtureRequest) -> dict[str, Run]:
         planned = fault.calls(index)
         calls = [c for _, c, _ in planned]
         bounds = [fault.bound(n) for _, _, n in planned]
-        with _fault_env(index) as env, ThreadPoolExecutor(1) as pool:
+        with _fault_env(index) as env, ThreadPoolExecutor(2) as pool:
             theirs_f = pool.submit(_glibc, env, fault, calls, bounds)
-            ours = _ours(env, calls)
+            if fault.heavy:  # big answers cost CPU: one driver at a time
+                ours = _ours(env, calls)
+                aio = _aio(env, calls)
+            else:
+                aio_f = pool.submit(_aio, env, calls)
+                ours = _ours(env, calls)
+                aio = aio_f.result()
             theirs = theirs_f.result()
-        return [Run(fault, label, call, n, t, o, s)
-                for (label, call, n), t, (o, s) in zip(planned, theirs, ours, strict=True)]
+        return [Run(fault, label, call, n, t, o, s, a, a_s)
+                for (label, call, n), t, (o, s), (a, a_s) in zip(planned, theirs, ours, aio, strict=True)]
 
     results = _each_fault(one)
     equal = sum(1 for r in results if r.fault.expected_ours(r.label) is None
@@ -203,7 +241,8 @@ def runs(request: pytest.FixtureRequest) -> dict[str, Run]:
         faults=len(h.CATALOGUE), calls=len(results), equal=equal, deviations=deviations,
         hangs=sum(1 for r in results if r.glibc == HANG),
         differ=len(results) - equal - deviations,
-        late=sum(1 for r in results if r.seconds > r.bound),
+        late=sum(1 for r in results if max(r.seconds, r.aio_seconds) > r.bound),
+        aio_equal=sum(1 for r in results if _norm(r.aio, r.call, r.fault) == _norm(r.ours, r.call, r.fault)),
         slowest_ms=int(max(r.seconds for r in results) * 1000),
     )
     report = os.environ.get("NETDB_HOSTILE_REPORT")
@@ -239,7 +278,7 @@ ALL = [f"{fault.key}/{label}" for i, fault in enumerate(h.CATALOGUE) for label, 
 def test_fault(runs: dict[str, Run], ident: str) -> None:
     r = runs[ident]
     want = r.fault.expected_ours(r.ident().split("/", 1)[1])
-    detail = f"{r.call}\n  glibc: {r.glibc}\n  netdb: {r.ours}  ({r.seconds:.2f} s)"
+    detail = f"{r.call}\n  glibc: {_brief(r.glibc)}\n  netdb: {_brief(r.ours)}  ({r.seconds:.2f} s)"
     if want is not None:
         assert r.ours == want, f"documented deviation ({r.fault.deviation}) not kept:\n{detail}"
         if r.fault.glibc_hangs:
@@ -248,6 +287,9 @@ def test_fault(runs: dict[str, Run], ident: str) -> None:
         assert r.glibc != HANG, f"glibc hangs, and the catalogue does not say so:\n{detail}"
         assert _norm(r.ours, r.call, r.fault) == _norm(r.glibc, r.call, r.fault), detail
     assert r.seconds <= r.bound, f"{r.seconds:.2f} s > {r.bound:.2f} s:\n{detail}"
+    assert _norm(r.aio, r.call, r.fault) == _norm(r.ours, r.call, r.fault), \
+        f"netdb.aio differs: {_brief(r.aio)} ({r.aio_seconds:.2f} s)\n{detail}"
+    assert r.aio_seconds <= r.bound, f"netdb.aio: {r.aio_seconds:.2f} s > {r.bound:.2f} s:\n{detail}"
 
 
 def _timed_out(label: str) -> list[dict[str, Any]]:
@@ -267,6 +309,6 @@ def test_caller_deadline(runs: dict[str, Run], capped: dict[str, tuple[dict[str,
     r = runs[ident]
     outcome, seconds = capped[ident]
     full = r.fault.expected_ours(r.label) or r.glibc
-    detail = f"{r.call}\n  without a deadline: {full}\n  with {CAP} s: {outcome}  ({seconds:.2f} s)"
+    detail = f"{r.call}\n  without a deadline: {_brief(full)}\n  with {CAP} s: {_brief(outcome)}  ({seconds:.2f} s)"
     assert _norm(outcome, r.call, r.fault) == _norm(full, r.call, r.fault) or outcome in _timed_out(r.label), detail
     assert seconds <= CAP + h.MARGIN, detail
