@@ -8,7 +8,7 @@ owns the forward name ``<key>.h.test`` and the reverse name of
 socket-module calls a fault is tried with (forward: getaddrinfo AF_UNSPEC,
 AF_INET, AF_INET6, AF_INET with AI_CANONNAME, gethostbyname,
 gethostbyname_ex; reverse: gethostbyaddr, getnameinfo with and without
-NI_NAMEREQD).
+NI_NAMEREQD, then gethostbyaddr and getnameinfo of an IPv6 address).
 
 Where glibc hangs, or where netdb deliberately answers otherwise, the entry's
 ``deviation`` says why in one line and ``ours`` gives netdb's documented
@@ -62,6 +62,11 @@ REVERSE: dict[str, tuple[Callable[[str], Call], int]] = {
     "gethostbyaddr": (lambda a: ("gethostbyaddr", (a,), {}), 1),
     "getnameinfo": (lambda a: ("getnameinfo", ((a, 80), 0), {}), 1),
     "getnameinfo/namereqd": (lambda a: ("getnameinfo", ((a, 80), socket.NI_NAMEREQD), {}), 1),
+}
+#: The same questions about an IPv6 address (a PTR query in ip6.arpa).
+REVERSE6: dict[str, tuple[Callable[[str], Call], int]] = {
+    "gethostbyaddr/v6": (lambda a: ("gethostbyaddr", (a,), {}), 1),
+    "getnameinfo/v6": (lambda a: ("getnameinfo", ((a, 80, 0, 0), 0), {}), 1),
 }
 
 
@@ -118,6 +123,7 @@ class Hostile:
             out += [(label, build(self.name()), n) for label, (build, n) in FORWARD.items()]
         if "reverse" in self.kinds:
             out += [(label, build(address(index)), n) for label, (build, n) in REVERSE.items()]
+            out += [(label, build(address6(index)), n) for label, (build, n) in REVERSE6.items()]
         if self.labels:
             out = [c for c in out if c[0] in self.labels]
         return out
@@ -135,6 +141,7 @@ class Hostile:
         """netdb's documented outcome for ``label`` when this is a deviation, else None."""
         if not self.deviation:
             return None
+        label = label.removesuffix("/v6")  # an IPv6 address is documented with its IPv4 twin
         return self.ours.get(label, self.ours.get("*"))
 
 
@@ -146,6 +153,17 @@ def address(index: int) -> str:
 def reverse_name(index: int) -> str:
     """The PTR query name of fault ``index``."""
     return f"{index + 1}.2.0.192.in-addr.arpa"
+
+
+def address6(index: int) -> str:
+    """The IPv6 reverse-lookup address of fault ``index``."""
+    return f"2001:db8::{index + 1:x}"
+
+
+def reverse_name6(index: int) -> str:
+    """The ip6.arpa PTR query name of fault ``index``."""
+    packed = socket.inet_pton(socket.AF_INET6, address6(index))
+    return ".".join(f"{b & 15:x}.{b >> 4:x}" for b in reversed(packed)) + ".ip6.arpa"
 
 
 def _fill(text: str, name: str) -> str:
@@ -165,7 +183,8 @@ def server_records(index: int, fault: Hostile) -> dict[str, dict[str, str | list
         node = out.setdefault(_fill(owner, name), {})
         for t, v in types.items():
             node[t] = _fill(v, name) if isinstance(v, str) else [_fill(x, name) for x in v]
-    out[reverse_name(index)] = {"PTR": fault.ptr if fault.ptr is not None else f"{name}."}
+    out[reverse_name(index)] = out[reverse_name6(index)] = {
+        "PTR": fault.ptr if fault.ptr is not None else f"{name}."}
     return out
 
 
@@ -177,7 +196,7 @@ def server_rules(index: int, fault: Hostile) -> list[f.Rule]:
     if "forward" in fault.kinds:
         names.append(fault.name())
     if "reverse" in fault.kinds:
-        names.append(reverse_name(index))
+        names += [reverse_name(index), reverse_name6(index)]
     return [f.Rule(n, fault.behaviour, qtype=fault.only_qtype) for n in names]
 
 
