@@ -498,3 +498,13 @@ def test_stop_is_clean_and_frees_the_port(fault: Fault) -> None:
     assert time.monotonic() - t < 2
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((address, port))  # free again
+
+
+def test_big_replies_are_rendered_once_and_reused_under_each_id(fault: Fault) -> None:
+    srv = fault({"huge.test": {"A": f.huge_rrset(1000)}})
+    first = ask(srv, "huge.test", tcp=True)
+    second = ask(srv, "huge.test", tcp=True)  # dnspython checks that each reply carries its query's id
+    assert texts(first, "A") == texts(second, "A") == set(f.huge_rrset(1000))
+    assert [rr.to_text() for rr in first.answer] == [rr.to_text() for rr in second.answer]  # one rendering
+    srv.records.add({"huge.test": {"A": "192.0.2.1"}})  # a change renders anew
+    assert "192.0.2.1" in texts(ask(srv, "huge.test", tcp=True), "A")

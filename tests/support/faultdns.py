@@ -198,6 +198,8 @@ class Records:
 
     def __init__(self, records: RecordsArg | None = None, *, ttl: int = DEFAULT_TTL) -> None:
         self.ttl = ttl
+        self.version = 0
+        """Counts the changes (cached replies are keyed by it)."""
         self._nodes: dict[dns.name.Name, dict[int, dns.rrset.RRset]] = {}
         self._exists: set[dns.name.Name] = {dns.name.root}
         if records is not None:
@@ -216,6 +218,7 @@ class Records:
                 self._put(rrset)
 
     def _put(self, rrset: dns.rrset.RRset) -> None:
+        self.version += 1
         node = self._nodes.setdefault(rrset.name, {})
         if int(rrset.rdtype) in node:
             node[int(rrset.rdtype)].union_update(rrset)  # type: ignore[no-untyped-call]
@@ -482,6 +485,7 @@ class Answer(Behaviour):
         self.rcode = rcode
         self.truncate = truncate
         self.aa = aa
+        self._cache: dict[tuple[int, int, bytes, str], tuple[bytes, str]] = {}
 
     def message(self, q: Query, srv: FaultServer) -> dns.message.Message:
         """The reply as a dnspython message (before size handling)."""
@@ -502,12 +506,25 @@ class Answer(Behaviour):
         return r
 
     def plan(self, q: Query, srv: FaultServer) -> Plan:
-        """See ``Behaviour.plan``."""
+        """See ``Behaviour.plan``.
+
+        A big reply (over 4 kB) is rendered once per question, transport and
+        size limit and then reused under each query's id: rendering thousands
+        of records takes dnspython long enough to outlast a client's timeout
+        on a loaded machine.
+        """
         if q.message is None or q.qname is None:
             return _formerr(q)
+        key = (id(srv), srv.records.version, q.raw[2:], q.transport)  # flags, question, EDNS as sent
+        cached = self._cache.get(key)
+        if cached is not None:
+            return Plan([Send(q.raw[:2] + cached[0][2:])], cached[1])
         msg = self.message(q, srv)
         wire, note = _to_wire(q, msg, truncate=self.truncate)
-        return Plan([Send(wire)], _summary(msg) + note)
+        action = _summary(msg) + note
+        if len(wire) > 4096:
+            self._cache[key] = (wire, action)
+        return Plan([Send(wire)], action)
 
 
 def _rcode(value: str | int) -> int:
