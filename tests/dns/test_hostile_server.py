@@ -1,17 +1,21 @@
 """A hostile DNS server: every fault of ``support.hostile_dns`` against glibc and netdb.
 
-One fault responder on port 53 of its own 127.53.X.Y serves the whole
-catalogue (each fault owns its names); resolv.conf says ``options timeout:1
-attempts:2``.  For each fault, glibc runs the fault's calls in one process of a
-private mount namespace, and netdb runs the same calls, in the same order, on a
-fresh ``Resolver`` over the same files.  All faults run at once (the waits are
-timeouts, not work), so the module takes about as long as its slowest fault.
+Each fault gets its own fault responder on port 53 of its own 127.53.X.Y (two
+for the ``fo-*`` faults) and an /etc whose resolv.conf says ``options
+timeout:1 attempts:2``.  glibc runs the fault's calls in one process of a
+private mount namespace; netdb runs the same calls, in the same order, on a
+fresh ``Resolver`` over the same files, and ``netdb.aio`` once more.  The
+faults that make the clients wait run all at once (waiting is not work), then
+the big answers two at a time, so the module takes about two minutes.
 
 Each call must give glibc's answer (the list, or the error number and text),
 except where the catalogue documents a deviation: then netdb's documented
-answer.  Every netdb call must return within its lookups' schedule
-(``lookups × timeout × attempts``) plus a margin.  The counts are printed in
-pytest's terminal summary.
+answer.  Every netdb call must return within its lookups' schedule plus a
+margin (``Hostile.bound``).  A second pass gives netdb a caller's deadline
+(``Resolver(timeout=CAP)``), which every call must keep, answering as without
+it or as a timeout.  The counts are printed in pytest's terminal summary;
+``NETDB_HOSTILE_REPORT=FILE`` also writes every outcome as JSON
+(docs/hostile-dns.md is made from it).
 """
 
 from __future__ import annotations
