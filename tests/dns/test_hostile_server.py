@@ -39,7 +39,7 @@ import pytest
 import netdb
 import netdb.aio
 from support import faultdns as f
-from support import glibc_dns, loopback
+from support import glibc_dns, glibc_ns, loopback
 from support import hostile_dns as h
 from support.glibc_dns import DnsEnv
 
@@ -141,7 +141,7 @@ def _ours(env: DnsEnv, calls: list[h.Call], timeout: float | None = None) -> lis
     def work() -> None:
         for fn, args, kwargs in calls:
             t = time.monotonic()
-            r = glibc_dns.glibc_ns.outcome(getattr(resolver, fn), *args, **kwargs)
+            r = glibc_ns.outcome(getattr(resolver, fn), *args, **kwargs)
             out.append((r, time.monotonic() - t))
 
     worker = threading.Thread(target=work)
@@ -159,10 +159,10 @@ def _aio(env: DnsEnv, calls: list[h.Call]) -> list[tuple[dict[str, Any], float]]
         for fn, args, kwargs in calls:
             t = time.monotonic()
             try:
-                r: dict[str, Any] = {"ok": glibc_dns.glibc_ns.normalise(
+                r: dict[str, Any] = {"ok": glibc_ns.normalise(
                     await getattr(netdb.aio, fn)(*args, **kwargs, resolver=resolver))}
             except Exception as e:
-                r = {"error": type(e).__name__, "args": glibc_dns.glibc_ns.normalise(e.args)}
+                r = {"error": type(e).__name__, "args": glibc_ns.normalise(e.args)}
             out.append((r, time.monotonic() - t))
 
     worker = threading.Thread(target=asyncio.run, args=(calls_in_turn(),))
