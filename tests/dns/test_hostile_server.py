@@ -179,7 +179,7 @@ def _fault_env(index: int) -> Iterator[DnsEnv]:
     records = h.server_records(index, fault)
     with contextlib.ExitStack() as stack:
         servers = [stack.enter_context(f.FaultServer(records, h.server_rules(index, fault), port=53,
-                                                     cname_limit=1000))]
+                                                     cname_limit=1000, tcp=fault.tcp))]
         if fault.failover:
             servers.append(stack.enter_context(f.FaultServer(records, port=53, cname_limit=1000)))
         env = stack.enter_context(DnsEnv(servers, options=h.OPTIONS, files={"services": h.SERVICES},

@@ -104,6 +104,8 @@ class Hostile:
     waits: int = 0
     """Timeouts glibc's schedule waits per lookup when not ``attempts`` (a half-answered pair:
     the normal round, then single-request, then single-request-reopen)."""
+    tcp: bool = True
+    """False: nothing listens on the hostile server's TCP port (connections are refused)."""
     failover: bool = False
     """A second, well-behaved server follows the hostile one in resolv.conf."""
     heavy: bool = False
@@ -276,6 +278,9 @@ CATALOGUE: list[Hostile] = [
     Hostile("tc-close", "TC on UDP, then the TCP connection closed unanswered",
             f.ByTransport(udp=f.Tc(), tcp=f.Close())),
     Hostile("tc-servfail", "TC on UDP, then SERVFAIL over TCP", f.ByTransport(udp=f.Tc(), tcp=f.SERVFAIL)),
+    Hostile("tc-no-tcp", "TC on UDP, and TCP connections refused", f.Tc(), tcp=False),
+    Hostile("fo-tc-no-tcp", "TC on UDP, and TCP connections refused; a good second server", f.Tc(),
+            tcp=False, failover=True),
     Hostile("tc-tcp-garbage", "TC on UDP, then garbage over TCP",
             f.ByTransport(udp=f.Tc(), tcp=f.Garbage(40))),
     Hostile("tc-tcp-wrongid", "TC on UDP, then a reply with a wrong id over TCP (and nothing else)",
