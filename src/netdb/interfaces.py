@@ -447,18 +447,19 @@ class _Watcher:
         except OSError:
             self.sock.close()
             raise
-        self._local = threading.local()  # a poll object per thread: one may not be shared
+        # A poll object per thread: one shared by threads raises "concurrent poll() invocation".
+        self._local = threading.local()
 
     def _poller(self) -> select.poll:
-        poller: select.poll | None = getattr(self._local, "poll", None)
+        poller: select.poll | None = getattr(self._local, "poller", None)
         if poller is None:
             poller = select.poll()
             poller.register(self.sock.fileno(), select.POLLIN)
-            self._local.poll = poller
+            self._local.poller = poller
         return poller
 
     def changed(self) -> bool:
-        """True when at least one notification (or an overflow) arrived; drains them."""
+        """True when at least one notification (or an overflow) arrived; drains them (any thread)."""
         if not self._poller().poll(0):
             return False
         while True:

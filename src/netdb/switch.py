@@ -20,6 +20,7 @@ single-entry answers cannot be merged either.
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -98,6 +99,8 @@ def walk(
     or None when the source lacks the function asked for (a module glibc
     cannot load): glibc's ``__nss_next2`` then moves on as after UNAVAIL but
     keeps the previous answer.
+    A TRYAGAIN answer with errno ERANGE (the caller's buffer is too small)
+    ends the walk whatever the action says, as in glibc's ``get*_r``.
     Returns the last answer, with its ``source`` set (None when the list was
     empty), and the action that ended the walk (``"return"``, ``"merge"`` or
     ``"end"`` when the sources ran out).
@@ -116,6 +119,8 @@ def walk(
             continue
         answer = got._replace(source=spec.name)
         action = spec.action(answer.status)
+        if answer.status == TRYAGAIN and answer.errno == errno.ERANGE:
+            action = "return"  # the caller's buffer is too small: glibc's get*_r stop here
         if trace is not None:
             trace.append(Step(spec.name, answer.status, action, time.perf_counter() - started, answer.detail,
                               answer.value, answer.records))

@@ -170,6 +170,24 @@ def test_huge_rrsets_truncate_over_udp(fault: Fault) -> None:
     assert len(texts(big, "AAAA")) == 100 and len(big.to_wire()) > 512
 
 
+def test_replies_over_64_kib_keep_what_fits_and_set_tc(fault: Fault) -> None:
+    srv = fault({"huge5000.test": {"A": f.huge_rrset(5000)}})
+    r = ask(srv, "huge5000.test", tcp=True)
+    assert r.flags & dns.flags.TC
+    kept = texts(r, "A")
+    assert 4000 < len(kept) < 5000 and kept <= set(f.huge_rrset(5000))
+    assert len(r.to_wire()) <= 65535
+    assert "TC" in srv.log[-1].action
+    assert ask(srv, "huge5000.test").flags & dns.flags.TC  # UDP: plain TC, empty
+
+
+def test_echo(fault: Fault) -> None:
+    srv = fault(RECORDS, {"echo.test": f.Echo()})
+    wire = query_wire("echo.test", qid=0xBEEF)
+    [(data, _)] = raw_udp(srv, wire)
+    assert data == wire
+
+
 @pytest.mark.dns
 def test_records_from_zone_files_match_knot_data(fixture_records: f.Records, fault: Fault) -> None:
     srv = fault(fixture_records)
@@ -480,3 +498,13 @@ def test_stop_is_clean_and_frees_the_port(fault: Fault) -> None:
     assert time.monotonic() - t < 2
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind((address, port))  # free again
+
+
+def test_big_replies_are_rendered_once_and_reused_under_each_id(fault: Fault) -> None:
+    srv = fault({"huge.test": {"A": f.huge_rrset(1000)}})
+    first = ask(srv, "huge.test", tcp=True)
+    second = ask(srv, "huge.test", tcp=True)  # dnspython checks that each reply carries its query's id
+    assert texts(first, "A") == texts(second, "A") == set(f.huge_rrset(1000))
+    assert [rr.to_text() for rr in first.answer] == [rr.to_text() for rr in second.answer]  # one rendering
+    srv.records.add({"huge.test": {"A": "192.0.2.1"}})  # a change renders anew
+    assert "192.0.2.1" in texts(ask(srv, "huge.test", tcp=True), "A")

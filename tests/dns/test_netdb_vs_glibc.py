@@ -122,11 +122,13 @@ def test_knot_search_list(knot53: KnotServer, glibc_env: Env, options: list[str]
     differential(env, name_calls(names, FAMILIES[:4]), f"knot search {' '.join(options)}")
 
 
-def test_knot_search_from_environment(knot53: KnotServer, glibc_env: Env) -> None:
-    env = glibc_env([knot53], search=["test"], env={"LOCALDOMAIN": "sub2.test sub.test", "RES_OPTIONS": "ndots:2"})
-    names = ["both", "host1", "x.y", "indns"]
+@pytest.mark.parametrize("variables", [{"LOCALDOMAIN": "sub2.test sub.test", "RES_OPTIONS": "ndots:2"},
+                                       {"LOCALDOMAIN": ""}])  # empty: a dotted miss is queried twice
+def test_knot_search_from_environment(knot53: KnotServer, glibc_env: Env, variables: dict[str, str]) -> None:
+    env = glibc_env([knot53], search=["test"], env=variables)
+    names = ["both", "host1", "x.y", "indns", "nosuch.test", "nosuch.sub"]
     calls = name_calls(names, FAMILIES[:2])
-    differential(env, calls, "knot LOCALDOMAIN/RES_OPTIONS", resolver_env=env.env)
+    differential(env, calls, f"knot {' '.join(f'{k}={v!r}' for k, v in variables.items())}", resolver_env=env.env)
 
 
 def test_knot_reverse(knot53: KnotServer, glibc_env: Env) -> None:

@@ -16,7 +16,9 @@ Behaviours (all combinable where it makes sense):
 
 * ``Answer()`` the normal answer from the records, or from ``records=`` given to
   it; on UDP, a reply larger than 512 bytes (or than the query's EDNS size) is
-  truncated properly: TC=1 and empty sections, unless ``truncate=False``.
+  truncated properly: TC=1 and empty sections, unless ``truncate=False``; a
+  reply over 65535 bytes (too big even for TCP) keeps as many answer records
+  as fit and sets TC.
 * ``Rcode("SERVFAIL")`` … and the constants ``SERVFAIL``, ``REFUSED``, ``NOTIMP``,
   ``FORMERR``, ``NXDOMAIN``; ``NoData()`` (NOERROR, empty, SOA in authority).
 * ``Drop()`` never answers; ``Close()`` closes a TCP connection unanswered.
@@ -26,7 +28,8 @@ Behaviours (all combinable where it makes sense):
 * ``FromOtherPort(then)``, ``FromOtherAddress(then)`` send the UDP reply from
   another source port / loopback address.
 * ``OtherQuestion(qname, qtype)`` answers a different question (same id).
-* ``Garbage()`` sends random bytes (by default starting with the right id).
+* ``Garbage()`` sends random bytes (by default starting with the right id);
+  ``Echo()`` sends the query back as it came.
 * ``Truncated(cut)`` cuts the reply mid-record, without setting TC.
 * ``Tc(partial)`` sets TC on UDP; ``tc_then_tcp(records)`` = TC on UDP and a
   (different) full answer over TCP.
@@ -195,6 +198,8 @@ class Records:
 
     def __init__(self, records: RecordsArg | None = None, *, ttl: int = DEFAULT_TTL) -> None:
         self.ttl = ttl
+        self.version = 0
+        """Counts the changes (cached replies are keyed by it)."""
         self._nodes: dict[dns.name.Name, dict[int, dns.rrset.RRset]] = {}
         self._exists: set[dns.name.Name] = {dns.name.root}
         if records is not None:
@@ -213,6 +218,7 @@ class Records:
                 self._put(rrset)
 
     def _put(self, rrset: dns.rrset.RRset) -> None:
+        self.version += 1
         node = self._nodes.setdefault(rrset.name, {})
         if int(rrset.rdtype) in node:
             node[int(rrset.rdtype)].union_update(rrset)  # type: ignore[no-untyped-call]
@@ -347,7 +353,12 @@ def _udp_limit(q: Query) -> int:
 
 
 def _to_wire(q: Query, msg: dns.message.Message, *, truncate: bool = True) -> tuple[bytes, str]:
-    wire = msg.to_wire(max_size=65535)
+    try:
+        wire = msg.to_wire(max_size=65535)
+    except dns.exception.TooBig:
+        if q.transport == TCP or not truncate:
+            return _tcp_truncated(msg)
+        wire = b"\0" * 65536  # over any UDP limit: truncated below
     note = ""
     if q.transport == UDP and truncate and len(wire) > _udp_limit(q):
         note = f" (TC: {len(wire)}B > {_udp_limit(q)}B)"
@@ -357,6 +368,36 @@ def _to_wire(q: Query, msg: dns.message.Message, *, truncate: bool = True) -> tu
         msg.flags |= dns.flags.TC
         wire = msg.to_wire(max_size=65535)
     return wire, note
+
+
+def _tcp_truncated(msg: dns.message.Message) -> tuple[bytes, str]:
+    """A reply over 65535 bytes (the most one message can hold, even over TCP): as many
+    records of the last answer RRset as fit, authority and additional dropped, TC set."""
+    msg.authority = []
+    msg.additional = []
+    msg.flags |= dns.flags.TC
+    whole = msg.answer[-1]
+    rdatas = list(whole)
+
+    def keep(count: int) -> None:
+        part = dns.rrset.RRset(whole.name, whole.rdclass, whole.rdtype)
+        for rd in rdatas[:count]:
+            part.add(rd, whole.ttl)
+        msg.answer[-1] = part
+
+    keep(1)
+    one = len(msg.to_wire(max_size=65535))
+    keep(2)
+    per_record = len(msg.to_wire(max_size=65535)) - one
+    count = min(len(rdatas), 1 + (65535 - one) // max(per_record, 1))
+    while True:
+        keep(count)
+        try:
+            wire = msg.to_wire(max_size=65535)
+            break
+        except dns.exception.TooBig:
+            count -= 1
+    return wire, f" (over 64 KiB: {count} of {len(rdatas)} records kept, TC)"
 
 
 def _summary(msg: dns.message.Message) -> str:
@@ -444,6 +485,7 @@ class Answer(Behaviour):
         self.rcode = rcode
         self.truncate = truncate
         self.aa = aa
+        self._cache: dict[tuple[int, int, bytes, str], tuple[bytes, str]] = {}
 
     def message(self, q: Query, srv: FaultServer) -> dns.message.Message:
         """The reply as a dnspython message (before size handling)."""
@@ -464,12 +506,25 @@ class Answer(Behaviour):
         return r
 
     def plan(self, q: Query, srv: FaultServer) -> Plan:
-        """See ``Behaviour.plan``."""
+        """See ``Behaviour.plan``.
+
+        A big reply (over 4 kB) is rendered once per question, transport and
+        size limit and then reused under each query's id: rendering thousands
+        of records takes dnspython long enough to outlast a client's timeout
+        on a loaded machine.
+        """
         if q.message is None or q.qname is None:
             return _formerr(q)
+        key = (id(srv), srv.records.version, q.raw[2:], q.transport)  # flags, question, EDNS as sent
+        cached = self._cache.get(key)
+        if cached is not None:
+            return Plan([Send(q.raw[:2] + cached[0][2:])], cached[1])
         msg = self.message(q, srv)
         wire, note = _to_wire(q, msg, truncate=self.truncate)
-        return Plan([Send(wire)], _summary(msg) + note)
+        action = _summary(msg) + note
+        if len(wire) > 4096:
+            self._cache[key] = (wire, action)
+        return Plan([Send(wire)], action)
 
 
 def _rcode(value: str | int) -> int:
@@ -637,6 +692,14 @@ class Garbage(Behaviour):
         if self.keep_id and q.id is not None and len(data) >= 2:
             data = q.raw[:2] + data[2:]
         return Plan([Send(data)], f"garbage {len(data)}B")
+
+
+class Echo(Behaviour):
+    """Send the query straight back (QR clear, no answer): the question and id match."""
+
+    def plan(self, q: Query, srv: FaultServer) -> Plan:
+        """See ``Behaviour.plan``."""
+        return Plan([Send(q.raw)], "echo")
 
 
 class Truncated(Behaviour):

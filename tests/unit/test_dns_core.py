@@ -159,3 +159,34 @@ def test_pton_fast_path_agrees_with_the_general_loop(text: bytes, limit: int) ->
     from netdb.dns.names import _pton_escaped
 
     assert pton(text, limit) == _pton_escaped(text, limit)
+
+
+@pytest.mark.parametrize("keep", [12, 13, 17, 20, 22, 24])
+def test_reply_cut_inside_its_question_does_not_match(keep: int) -> None:
+    """glibc reads the cut question on into its answer buffer; read as zeros, it differs."""
+    q = make_query(b"\x05indns\x04test\x00", 1, qid=0x1234)
+    reply = bytearray(q)
+    reply[2] |= 0x80
+    assert queries_match(q, bytes(reply))
+    assert not queries_match(q, bytes(reply[:keep]))
+
+
+def test_unreadable_reply_question_still_matches() -> None:
+    """A question glibc cannot unpack (a reserved label type) counts as a match, as the C -1 does."""
+    q = make_query(b"\x05indns\x04test\x00", 1, qid=0x1234)
+    reply = q[:12] + b"\x40" + q[13:]
+    assert queries_match(q, reply)
+
+
+def test_getanswer_r_counts_the_hostent_size() -> None:
+    """The room gethostbyname3_context takes: 1362 A records of a 15-character name fit 16383 bytes, 1363 do not."""
+    from netdb.dns.answers import getanswer_r
+
+    def answer(count: int) -> bytes:
+        qname = b"\x08huge1363\x01h\x04test\x00"
+        head = struct.pack("!6H", 7, 0x8180, 1, count, 0, 0) + qname + struct.pack("!HH", 1, 1)
+        rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4)
+        return head + b"".join(rr + struct.pack("!I", 0xC6120000 + i) for i in range(count))
+
+    assert getanswer_r(answer(1362), 1).size == 16 + 4 * 1362 + 8 * 1363 + 8 == 16376
+    assert getanswer_r(answer(1363), 1).size == 16 + 4 * 1363 + 4 + 8 * 1364 + 8 == 16392

@@ -245,3 +245,27 @@ def test_in_a_namespace_cache_invalidation_flags_and_peers() -> None:
                           tuple(f for f in _IP_FLAGS if a.get(f))))
     mine = {(f, a, p, i, n, s, tuple(x for x in _IP_FLAGS if x in fl)) for f, a, _l, p, i, n, s, fl in out["netdb"]}
     assert mine == expected
+
+
+def test_snapshot_from_many_threads_at_once() -> None:
+    """The change watcher is polled from any thread: a shared poll object raised RuntimeError."""
+    import threading
+
+    interfaces.snapshot()
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def hammer() -> None:
+        start.wait()
+        try:
+            for _ in range(3000):
+                interfaces.snapshot()
+        except BaseException as exc:  # any failure is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]

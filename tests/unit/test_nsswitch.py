@@ -351,3 +351,32 @@ def test_any_text_parses_without_exceptions(text: str) -> None:
 def test_very_long_line() -> None:
     conf = parse_nsswitch("hosts: " + "files " * 20000 + "dns\n")
     assert len(conf.sources_for("hosts")) == 20001
+
+
+@pytest.mark.parametrize("line", ["dns files", "dns [TRYAGAIN=continue] files"])
+def test_walk_stops_when_the_callers_buffer_is_too_small(line: str) -> None:
+    """TRYAGAIN with errno ERANGE ends the walk (glibc's get*_r), whatever the action says."""
+    import errno
+    from collections.abc import Generator
+    from typing import Any
+
+    from netdb.drive import run_sync
+    from netdb.files.nsswitch import parse_sources
+    from netdb.switch import Answer, walk
+
+    answers = {"dns": Answer("TRYAGAIN", None, -1, errno.ERANGE), "files": Answer("SUCCESS", "from files")}
+    asked: list[str] = []
+
+    def ask(source: str) -> Generator[Any, Any, Answer | None]:
+        asked.append(source)
+        return answers[source]
+        yield  # a generator
+
+    sources = parse_sources(line, 1)[0]
+    answer, action = run_sync(walk(sources, ask), lambda request: None)
+    assert asked == ["dns"] and action == "return"
+    assert answer is not None and answer.errno == errno.ERANGE
+    answers["dns"] = Answer("TRYAGAIN", None, 2, errno.EAGAIN)  # a plain TRYAGAIN goes on
+    asked.clear()
+    answer, action = run_sync(walk(sources, ask), lambda request: None)
+    assert asked == ["dns", "files"] and answer is not None and answer.value == "from files"

@@ -38,12 +38,19 @@ def _text(wire: bytes) -> str:
 
 
 class HostAnswer(NamedTuple):
-    """``getanswer_r``'s result: status, h_errno, the addresses (packed) and the name list."""
+    """``getanswer_r``'s result: status, h_errno, the addresses (packed) and the name list.
+
+    ``size`` is the room the hostent takes in the caller's buffer, as
+    ``gethostbyname3_context`` lays it out: each name (NUL-terminated) and
+    each address (4-aligned) in answer order, then the 8-aligned address
+    pointer array (with its NULL) and the alias pointer array.
+    """
 
     status: str
     h_errno: int
     addresses: list[bytes]
     names: list[str]  # question name and valid CNAME targets; the last is h_name
+    size: int = 0
 
 
 class AddrAnswer(NamedTuple):
@@ -79,6 +86,7 @@ def getanswer_r(packet: bytes, qtype: int) -> HostAnswer:
     if reply.rcode == NXDOMAIN or not binary_hnok(qname):
         return HostAnswer(NOTFOUND, HOST_NOT_FOUND, [], [])
     names = [_text(qname)]
+    used = len(names[0]) + 1
     expected = qname
     addresses: list[bytes] = []
     records, complete = reply.records(reply.ancount)
@@ -91,16 +99,23 @@ def getanswer_r(packet: bytes, qtype: int) -> HostAnswer:
                 return HostAnswer(UNAVAIL, NO_RECOVERY, [], names)
             if binary_hnok(target[0]):
                 names.append(_text(target[0]))
+                used += len(names[-1]) + 1
             expected = target[0]
         elif rr.rtype == qtype and rr.rdlength == _RDLEN.get(qtype):
             owner = reply.name_at(rr.name_offset)
             if owner is not None and samename(owner, expected):
                 addresses.append(packet[rr.rdata_offset : rr.rdata_offset + rr.rdlength])
+                used = _align(used, 4) + rr.rdlength
     if not complete:
         return HostAnswer(UNAVAIL, NO_RECOVERY, [], names)
     if not addresses:
         return HostAnswer(TRYAGAIN, NO_RECOVERY, [], names)
-    return HostAnswer(SUCCESS, 0, addresses, names)
+    used = _align(used, 8) + 8 * (len(addresses) + 1) + 8 * len(names)
+    return HostAnswer(SUCCESS, 0, addresses, names, used)
+
+
+def _align(offset: int, alignment: int) -> int:
+    return (offset + alignment - 1) // alignment * alignment
 
 
 def _slice(packet: bytes, store_canon: bool) -> tuple[str, int, list[tuple[int, bytes]], str | None]:

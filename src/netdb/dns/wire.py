@@ -200,9 +200,17 @@ def queries_match(query: bytes, reply: bytes) -> bool:
     Names compare case-insensitively.  As in glibc, a question section that
     cannot be read counts as a match (the C function's -1 is "true"); the
     counts must be equal.
+
+    glibc reads the reply's question up to the end of its answer *buffer*, not
+    of the reply (``send_dg`` passes ``*thisansp + *thisanssizp``), so a reply
+    cut inside its question is compared with whatever the buffer held past the
+    received bytes.  We read those bytes as zeros, a fresh buffer: the cut
+    name or type then differs and the reply is ignored, as glibc usually does.
     """
     if len(query) < HEADER_SIZE or len(reply) < HEADER_SIZE:
         return True
+    if len(reply) < _ANSWER_BUFFER and not _questions_fit(reply):
+        reply = reply + bytes(_ANSWER_BUFFER - len(reply))
     if (query[2] >> 3) & 0xF == 5 and (reply[2] >> 3) & 0xF == 5:  # both UPDATE
         return True
     qd = struct.unpack_from("!H", query, 4)[0]
@@ -218,6 +226,20 @@ def queries_match(query: bytes, reply: bytes) -> bool:
         off += 4
         if not _name_in_query(name, qtype, qclass, reply, qd):
             return False
+    return True
+
+
+_ANSWER_BUFFER = 65536
+
+
+def _questions_fit(msg: bytes) -> bool:
+    """Whether every question of ``msg`` lies within its bytes."""
+    off = HEADER_SIZE
+    for _ in range(struct.unpack_from("!H", msg, 4)[0]):
+        got = unpack(msg, off)
+        if got is None or got[1] + 4 > len(msg):
+            return False
+        off = got[1] + 4
     return True
 
 

@@ -30,6 +30,7 @@ Every answer carries the queries sent as ``Answer.records``
 
 from __future__ import annotations
 
+import errno as errno_mod
 import socket
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ from ..errors import HOST_NOT_FOUND, TRY_AGAIN
 from ..files._text import encode_raw
 from ..hostsdb import AddressHit
 from ..records import hostent
-from ..switch import NOTFOUND, SUCCESS, UNAVAIL, Answer
+from ..switch import NOTFOUND, SUCCESS, TRYAGAIN, UNAVAIL, Answer
 
 if TYPE_CHECKING:
     from ..hostnss import HostQuery
@@ -55,6 +56,9 @@ AF_INET = socket.AF_INET
 AF_INET6 = socket.AF_INET6
 _MAPPED = b"\0" * 10 + b"\xff\xff"
 _COMPAT = b"\0" * 12
+#: The buffer CPython gives ``gethostbyname_r`` (16384 bytes, one kept back).
+PYTHON_BUFFER = 16383
+NETDB_INTERNAL = -1
 
 
 def _context(query: HostQuery) -> ResContext:
@@ -134,6 +138,9 @@ def byname3(query: HostQuery, name: str, family: int, *, check: bool = False) ->
     got = getanswer_r(r.ans1[: r.n], qtype)
     if got.status != SUCCESS:
         return _answer(ctx, got.status, h_errno=got.h_errno)
+    if query.python_buffer and got.size > PYTHON_BUFFER:
+        return _answer(ctx, TRYAGAIN, h_errno=NETDB_INTERNAL, errno=errno_mod.ERANGE,
+                       lead=f"the answer takes {got.size} bytes: more than CPython's {PYTHON_BUFFER}-byte buffer")
     addresses = got.addresses
     if qtype == T_A and ctx.conf.sortlist and len(addresses) > 1:
         addresses = _addrsort(addresses, ctx.conf.sortlist)
