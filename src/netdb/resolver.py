@@ -129,7 +129,9 @@ class Resolver:
     port other than 53 is ours: glibc always uses 53).  ``timeout`` (seconds)
     bounds every call that needs DNS: no wait goes past it, whatever
     resolv.conf's schedule says, and the call then fails as on a timeout
-    (EAI_AGAIN).
+    (EAI_AGAIN) — unless part of the answer is in: when the A reply came and
+    the AAAA reply did not, the call returns the A addresses, as glibc does
+    once its own schedule for the missing half runs out.
 
     ``switch`` replaces nsswitch.conf lines, as ``getent -s`` does:
     ``{"hosts": "files"}`` asks the hosts file alone, ``{"hosts": "dns"}``
