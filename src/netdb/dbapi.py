@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import readlog
 from .records import hostent, netent, protoent, rpcent, servent
 from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
-from .watch import watcher
+from .watch import existing as existing_watcher
 
 if TYPE_CHECKING:
     from .resolver import Resolver
@@ -82,13 +82,13 @@ def files_table(resolver: Resolver, db: str) -> Any:
     kept = resolver.files_tables.get(db)
     if kept is not None:
         kept_watcher, kept_generation, kept_table = kept
-        live = watcher()
+        live = existing_watcher()
         if live is not None and kept_watcher is live and live.current() == kept_generation \
                 and readlog.current() is None:
             return kept_table
     if resolver.switch_overridden(db):
         return NotImplemented
-    w = watcher()
+    w = existing_watcher()  # files start being watched only once read often (netdb.watch)
     generation = w.current() if w is not None else -1
     ns = resolver.nsswitch_snapshot()
     plan = ns.memo.get(db)

@@ -42,7 +42,6 @@ What happened decides ``status`` and ``stage``, modelled on glibc's
 from __future__ import annotations
 
 import errno as errno_mod
-import hashlib
 import os
 import stat
 import threading
@@ -265,7 +264,9 @@ class CachedFile(Generic[T]):
             if cur is not snap and cur is not None and not cur.racy and ident is not None and cur.identity == ident:
                 return cur
             got = read_file(self.path)
-            digest = hashlib.blake2b(got.data, digest_size=16).digest() if got.data is not None else None
+            # Digests serve racy snapshots only (the one read now, or the one it may replace).
+            racy_pair = got.racy or (cur is not None and cur.racy)
+            digest = _digest(got.data) if got.data is not None and racy_pair else None
             if cur is not None and digest is not None and cur.digest == digest:
                 cur.identity = got.identity  # the same bytes: keep the parsed value
                 cur.racy = got.racy
@@ -308,6 +309,13 @@ class CachedFile(Generic[T]):
     def invalidate(self) -> None:
         """Forget the cached version; the next ``get`` reads the file again."""
         self._snapshot = None
+
+
+def _digest(data: bytes) -> bytes:
+    """A file's content digest (hashlib is imported here: most runs never need it)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _reason(exc: OSError) -> str:

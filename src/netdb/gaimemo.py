@@ -35,7 +35,7 @@ from typing import Any, NamedTuple, TypeVar
 from . import interfaces, readlog
 from .errors import gaierror
 from .hostnss import set_thread_h_errno
-from .watch import watcher
+from .watch import existing as existing_watcher
 
 __all__ = ["ENTRY_LIMIT", "AnswerMemo"]
 
@@ -64,7 +64,7 @@ class AnswerMemo:
 
     def call(self, key: Hashable, compute: Callable[[], T], copy: Callable[[Any], T]) -> T:
         """``compute()``, or ``copy`` of the answer it gave for ``key`` when that is still current."""
-        w = watcher()
+        w = existing_watcher()  # none yet: no file is watched, nothing could be kept
         if w is None:
             return compute()
         generation = w.current()

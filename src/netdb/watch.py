@@ -23,7 +23,7 @@ import select
 import sys
 import threading
 
-__all__ = ["WATCH_AFTER", "Watcher", "watcher"]
+__all__ = ["WATCH_AFTER", "Watcher", "existing", "watcher"]
 
 # Reads of one file before it is worth watching it.
 WATCH_AFTER = 32
@@ -112,6 +112,11 @@ def _forget_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def existing() -> Watcher | None:
+    """The process's watcher if a cached file has already created it (never creates one)."""
+    return _WATCHER
 
 
 def watcher() -> Watcher | None:
