@@ -7,7 +7,6 @@ neither DNS nor address sorting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 import typer
@@ -42,14 +41,17 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Options:
     """The global options, shared by every command."""
 
-    etc: str | None
-    json: bool
-    timeout: float | None = None
-    nameservers: tuple[str, ...] = ()
+    __slots__ = ("etc", "json", "nameservers", "timeout")
+
+    def __init__(self, etc: str | None, json: bool, timeout: float | None = None,
+                 nameservers: tuple[str, ...] = ()) -> None:
+        self.etc = etc
+        self.json = json
+        self.timeout = timeout
+        self.nameservers = nameservers
 
     def resolver(self, via: str = "nss", *, warn_files: bool = False) -> Resolver:
         """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc), ``--timeout`` and ``--nameserver``.

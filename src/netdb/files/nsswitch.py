@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -157,7 +156,6 @@ class DatabaseLine(NamedTuple):
     ignored: str = ""
 
 
-@dataclass(frozen=True, slots=True)
 class NsswitchConf:
     """A parsed nsswitch.conf.
 
@@ -170,13 +168,42 @@ class NsswitchConf:
     the error included.
     """
 
+    # A plain immutable class, not a dataclass: building a frozen dataclass
+    # costs about a millisecond at import, which every ``lookup`` start pays.
+    __slots__ = ("databases", "diagnostics", "error", "error_errno", "missing", "path")
+    _FIELDS = __slots__
+
     path: str
     databases: Mapping[str, DatabaseLine]
     error: Diagnostic | None
     diagnostics: tuple[Diagnostic, ...]
-    missing: bool = False
-    error_errno: int = errno.EINVAL
-    """The errno of getaddrinfo's EAI_SYSTEM when ``error`` is set (EISDIR for a directory)."""
+    missing: bool
+    #: The errno of getaddrinfo's EAI_SYSTEM when ``error`` is set (EISDIR for a directory).
+    error_errno: int
+
+    def __init__(self, path: str, databases: Mapping[str, DatabaseLine], error: Diagnostic | None,
+                 diagnostics: tuple[Diagnostic, ...], missing: bool = False, error_errno: int = errno.EINVAL) -> None:
+        for name, value in (("path", path), ("databases", databases), ("error", error),
+                            ("diagnostics", diagnostics), ("missing", missing), ("error_errno", error_errno)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"NsswitchConf is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"NsswitchConf is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NsswitchConf):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # the databases mapping is not hashable
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in ("path", "databases", "error", "diagnostics",
+                                                                 "missing", "error_errno"))
+        return f"NsswitchConf({fields})"
 
     @property
     def broken(self) -> bool:
