@@ -485,7 +485,7 @@ def test_refuses_non_loopback_addresses() -> None:
     with pytest.raises(ValueError):
         FaultServer(address="192.0.2.1").start()
     with pytest.raises(ValueError):
-        loopback.resolv_conf_text(["10.255.255.53"])
+        loopback.resolv_conf_text(["10.0.0.53"])
 
 
 @pytest.mark.dns

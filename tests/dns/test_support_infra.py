@@ -48,7 +48,7 @@ def test_port53_lease_when_root() -> None:
 def test_is_loopback() -> None:
     assert loopback.is_loopback("127.53.1.2") and loopback.is_loopback("::1")
     assert loopback.is_loopback("::ffff:127.0.0.1")
-    assert not loopback.is_loopback("10.255.255.53") and not loopback.is_loopback("192.0.2.2")
+    assert not loopback.is_loopback("10.0.0.53") and not loopback.is_loopback("192.0.2.2")
 
 
 def test_resolv_conf_text() -> None:
@@ -56,12 +56,12 @@ def test_resolv_conf_text() -> None:
                                      options=["ndots:2"], extra="# end\n")
     assert text == "nameserver 127.53.1.2\nnameserver ::1\nsearch sub.test\noptions ndots:2\n# end\n"
     with pytest.raises(ValueError):
-        loopback.resolv_conf_text(["127.0.0.1", "10.255.255.53"])
+        loopback.resolv_conf_text(["127.0.0.1", "10.0.0.53"])
 
 
 def test_dnsenv_refuses_what_could_leave_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError):
-        glibc_dns.DnsEnv(["10.255.255.53"])
+        glibc_dns.DnsEnv(["10.0.0.53"])
     with loopback.Lease.acquire(0) as lease, pytest.raises(ValueError, match="port"):
         glibc_dns.DnsEnv([lease])  # glibc cannot use another port than 53
     glibc_dns.check_nsswitch("hosts: files [NOTFOUND=return] dns myhostname\nnetworks: files\n")
