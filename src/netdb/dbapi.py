@@ -19,6 +19,7 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from . import readlog
+from .filecache import current_at
 from .records import hostent, netent, protoent, rpcent, servent
 from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
 from .watch import existing as existing_watcher
@@ -102,7 +103,7 @@ def files_table(resolver: Resolver, db: str) -> Any:
         snap = resolver.snapshot(db)
         table = snap.value if snap.ok else None
         files = [resolver.nsswitch_file(), resolver.database_file(db)]
-    if w is not None and all(f.watched_at(w, generation) for f in files) and w.current() == generation:
+    if w is not None and current_at(files, w, generation):
         resolver.files_tables[db] = (w, generation, table)
     return table
 

@@ -46,14 +46,15 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from . import readlog
 from .files._text import decode
 from .watch import WATCH_AFTER, Watcher, watcher
 
-__all__ = ["MAX_DEVICE_BYTES", "MAX_FILE_BYTES", "RACY_COARSE_NS", "RACY_NS", "CachedFile", "FileRead", "Snapshot", "read_file"]
+__all__ = ["MAX_DEVICE_BYTES", "MAX_FILE_BYTES", "RACY_COARSE_NS", "RACY_NS", "CachedFile", "FileRead", "Snapshot",
+           "current_at", "read_file"]
 
 T = TypeVar("T")
 
@@ -309,6 +310,15 @@ class CachedFile(Generic[T]):
     def invalidate(self) -> None:
         """Forget the cached version; the next ``get`` reads the file again."""
         self._snapshot = None
+
+
+def current_at(files: Iterable[CachedFile[Any]], w: Watcher, generation: int) -> bool:
+    """True when every file was known current at watcher ``w``'s ``generation`` and no event has moved it since.
+
+    A value derived from those files at that generation may then be kept and
+    reused for as long as ``w.current()`` still returns ``generation``.
+    """
+    return all(f.watched_at(w, generation) for f in files) and w.current() == generation
 
 
 def _digest(data: bytes) -> bytes:

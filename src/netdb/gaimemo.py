@@ -34,6 +34,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from . import interfaces, readlog
 from .errors import gaierror
+from .filecache import current_at
 from .hostnss import set_thread_h_errno
 from .watch import existing as existing_watcher
 
@@ -90,11 +91,9 @@ class AnswerMemo:
 
     def _keep(self, key: Hashable, log: readlog.ReadLog, w: Any, generation: int, snap: Any, probes: Any,
               value: Any, error: tuple[int, str] | None) -> None:
-        if log.volatile or not log.files:
+        if log.volatile or not log.files or not current_at(log.files, w, generation):
             return
-        if not all(f.watched_at(w, generation) for f in log.files):
-            return
-        if w.current() != generation or interfaces.snapshot() is not snap or snap.probe_cache is not probes:
+        if interfaces.snapshot() is not snap or snap.probe_cache is not probes:
             return
         with self._lock:
             if len(self._entries) >= self._limit:

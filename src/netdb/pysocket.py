@@ -329,44 +329,44 @@ _MEMO_HOSTS = (str, bytes, type(None))
 _MEMO_PORTS = (int, str, bytes, type(None))
 
 
-def _memo_key(*args: object) -> tuple[object, ...] | None:
-    """The memo key of a host lookup's arguments, or None when the answer may not be kept.
+def _memo_key(call: str, host: object, port: object, *numbers: object) -> tuple[object, ...] | None:
+    """The memo key of a host lookup (``numbers``: family, type, proto, flags), or None when it may not be kept.
 
     The types are part of the key (``80`` and ``80.0`` are equal, but only
     one is a valid port).  Hosts with a ``%scope`` and AI_ADDRCONFIG read the
     interfaces, not files.
     """
-    host = args[1]
-    if not isinstance(host, _MEMO_HOSTS) or (host and ("%" in host if isinstance(host, str) else b"%" in host)):
+    if not isinstance(host, _MEMO_HOSTS) or not isinstance(port, _MEMO_PORTS):
         return None
-    for number in args[3:]:
+    if (isinstance(host, str) and "%" in host) or (isinstance(host, bytes) and b"%" in host):
+        return None
+    for number in numbers:
         if not isinstance(number, int):
             return None
-    if len(args) > 6 and args[6] & AI_ADDRCONFIG:  # type: ignore[operator]
+    if len(numbers) == 4 and numbers[3] & AI_ADDRCONFIG:  # type: ignore[operator]
         return None
-    return (*args, host.__class__, args[2].__class__)
+    return (call, host, port, *numbers, host.__class__, port.__class__)
 
 
 def getaddrinfo(resolver: Resolver, host: object, port: object, family: object = 0, type: object = 0,
                 proto: object = 0, flags: object = 0) -> list[tuple[Any, ...]]:
     """``socket.getaddrinfo`` (answers from files alone are memoized: ``netdb.gaimemo``)."""
-    key = _memo_key("getaddrinfo", host, port, family, type, proto, flags) if isinstance(port, _MEMO_PORTS) else None
-    if key is None:
+
+    def compute() -> list[tuple[Any, ...]]:
         return run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io)
-    return resolver.answer_memo().call(  # type: ignore[no-any-return]
-        key,
-        lambda: run_sync(getaddrinfo_gen(resolver, host, port, family, type, proto, flags), resolver.perform_io),
-        list,
-    )
+
+    key = _memo_key("getaddrinfo", host, port, family, type, proto, flags)
+    return compute() if key is None else resolver.answer_memo().call(key, compute, list)
 
 
 def gethostbyname(resolver: Resolver, hostname: object) -> str:
     """``socket.gethostbyname``: the first IPv4 address getaddrinfo gives (memoized like ``getaddrinfo``)."""
-    key = _memo_key("gethostbyname", hostname, None)
-    if key is None:
+
+    def compute() -> str:
         return run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io)
-    return resolver.answer_memo().call(  # type: ignore[no-any-return]
-        key, lambda: run_sync(gethostbyname_gen(resolver, hostname), resolver.perform_io), str)
+
+    key = _memo_key("gethostbyname", hostname, None)
+    return compute() if key is None else resolver.answer_memo().call(key, compute, str)
 
 
 def gethostbyname_ex(resolver: Resolver, hostname: object) -> tuple[str, list[str], list[str]]:
