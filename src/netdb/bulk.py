@@ -8,6 +8,12 @@ sockets, waits for all of them in one ``epoll``, and yields each name's
 result as soon as it is known — in input order (the default) or in completion
 order (``ordered=False``).  No thread per name, no asyncio.
 
+Plain names take a fast lane first (``netdb.bulklane``): with getaddrinfo's
+default hints, a name the hosts file lacks whose first search candidate the
+first server answers with addresses is resolved without the generator stack,
+on sockets shared by several lookups, to the same answer; any other outcome
+sends the name down the full path.  ``fast=False`` turns the lane off.
+
 Memory stays flat however long the input: names are read from the iterable
 only as lookups finish, and in ordered mode at most ``window`` results wait
 for a slow name before more input is read.
@@ -29,6 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from .bulklane import Lane, LaneLookup
 from .dns import io
 from .dns.syncio import perform as perform_blocking
 from .gai import GaiAnswer
@@ -74,6 +81,7 @@ def resolve_many(
     window: int | None = None,
     describe: bool = False,
     make: Callable[[str | bytes], Any] | None = None,
+    fast: bool = True,
 ) -> Iterator[BulkResult]:
     """Resolve every name (getaddrinfo with these hints) and yield a ``BulkResult`` per name.
 
@@ -88,6 +96,8 @@ def resolve_many(
     ``make(name)`` replaces the lookup: any generator of ``netdb.dns.io``
     requests whose return value is the answer.  The lookup's own errors
     (``gaierror``, ``UnicodeError``) are results, not exceptions.
+    ``fast=False`` sends every name down the full path (no fast lane, see
+    ``netdb.bulklane``): the same answers, with glibc's own I/O pattern.
     """
     from .pysocket import resolve_gen
 
@@ -95,12 +105,14 @@ def resolve_many(
         raise ValueError("concurrency must be at least 1")
     window = window if window is not None else 4 * concurrency
 
-    def default_make(name: str | bytes) -> Any:
-        return resolve_gen(resolver, name, port, family, socktype, proto, flags, describe=describe)
+    def default_make(name: str | bytes, deadline: float | None = None) -> Any:
+        return resolve_gen(resolver, name, port, family, socktype, proto, flags, describe=describe,
+                           deadline=deadline)
 
     start = make or default_make
     source = iter(names)
     poller = select.epoll()
+    lane = None if make is not None or not fast else Lane.open(resolver, port, family, socktype, proto, flags, describe, poller)
     by_fd: dict[int, _Task] = {}
     timers: list[tuple[float, int, int, _Task]] = []
     ready: deque[tuple[_Task, Any, BaseException | None]] = deque()
@@ -119,9 +131,19 @@ def resolve_many(
             except StopIteration:
                 exhausted = True
                 return
-            task = _Task(next_index, name, start(name))
+            task = _Task(next_index, name, None)
             next_index += 1
             active += 1
+            if lane is None or lane.begin(name, task) is None:
+                task.gen = start(name)
+                ready.append((task, None, None))
+
+    def lane_done(lookup: LaneLookup, answer: GaiAnswer | None) -> None:
+        task: _Task = lookup.owner
+        if answer is not None:
+            finish(task, answer, None)
+        else:  # not a plain case: the full path, from the start, within the same deadline
+            task.gen = default_make(task.name, lookup.query.deadline)
             ready.append((task, None, None))
 
     def finish(task: _Task, answer: GaiAnswer | None, error: BaseException | None) -> None:
@@ -205,13 +227,20 @@ def resolve_many(
             launch()
             if ready:
                 continue
-            if not by_fd and not timers:
+            lane_deadline = lane.next_deadline() if lane is not None else None
+            if not by_fd and not timers and lane_deadline is None:
                 if exhausted and active == 0:
                     break
                 continue
             now = time.monotonic()
-            timeout = max(0.0, timers[0][0] - now) if timers else 1.0
-            for fd, _events in poller.poll(timeout):
+            wake_at = timers[0][0] if timers else now + 1.0
+            if lane_deadline is not None and lane_deadline < wake_at:
+                wake_at = lane_deadline
+            for fd, _events in poller.poll(max(0.0, wake_at - now)):
+                if lane is not None and fd in lane.fds:
+                    for lookup, lane_answer in lane.receive(fd):
+                        lane_done(lookup, lane_answer)
+                    continue
                 polled = by_fd.get(fd)
                 if polled is None or polled.waiting is None:
                     continue
@@ -223,6 +252,9 @@ def resolve_many(
                 except OSError as exc:
                     wake(polled, None, exc)
             now = time.monotonic()
+            if lane is not None:
+                for lookup, _ in lane.expire(now):
+                    lane_done(lookup, None)
             while timers and timers[0][0] <= now:
                 _, _, token, task = heapq.heappop(timers)
                 if task.waiting is not None and task.token == token:
@@ -233,4 +265,6 @@ def resolve_many(
         for task in list(by_fd.values()):
             if task.waiting is not None:
                 task.waiting.close()
+        if lane is not None:
+            lane.close()
         poller.close()

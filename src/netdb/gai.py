@@ -58,8 +58,10 @@ __all__ = [
     "AI_PASSIVE",
     "AI_V4MAPPED",
     "AddrTuple",
+    "Found",
     "GaiAnswer",
     "GaiEntry",
+    "finish_answer",
     "gai_core",
 ]
 
@@ -150,7 +152,7 @@ class GaiAnswer(NamedTuple):
     sort_reasons: list[str] | None
 
 
-class _Found:
+class Found:
     """glibc's ``struct gaih_result``: addresses found so far and the canonical name."""
 
     __slots__ = ("at", "canon", "got_ipv6")
@@ -247,7 +249,7 @@ def local_addresses(family: int, flags: int) -> list[AddrTuple]:
     return out
 
 
-def text_to_binary(name: str, family: int, flags: int, found: _Found) -> bool:
+def text_to_binary(name: str, family: int, flags: int, found: Found) -> bool:
     """Numeric hosts: ``inet_aton`` forms, then IPv6 with an optional ``%scope``.
 
     Returns True when the name was numeric (``found`` filled in); raises
@@ -296,7 +298,7 @@ def _map4(packed: bytes) -> bytes:
     return b"\0" * 10 + b"\xff\xff" + packed
 
 
-def try_simple_gethostbyname(query: HostQuery, name: str, found: _Found) -> Generator[Any, Any, None]:
+def try_simple_gethostbyname(query: HostQuery, name: str, found: Found) -> Generator[Any, Any, None]:
     """AF_INET without AI_CANONNAME: glibc asks ``gethostbyname2_r(name, AF_INET)``."""
     res = yield from query.gethostbyname2(name, AF_INET)
     if res.status == SUCCESS:
@@ -321,7 +323,7 @@ def _origin(source: str, query: HostQuery) -> str:
     return source or "?"
 
 
-def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, found: _Found) -> Generator[Any, Any, None]:
+def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, found: Found) -> Generator[Any, Any, None]:
     """glibc's ``get_nss_addresses``: walk the hosts switch for the name.
 
     Each source is asked ``gethostbyname4`` (AF_UNSPEC) or ``gethostbyname3``
@@ -403,7 +405,7 @@ def get_nss_addresses(query: HostQuery, name: str, family: int, flags: int, foun
 
 
 def _gethosts(
-    query: HostQuery, source: str, name: str, lookup_family: int, req_family: int, found: _Found, state: dict[str, int],
+    query: HostQuery, source: str, name: str, lookup_family: int, req_family: int, found: Found, state: dict[str, int],
     records: list[Any] | None = None, *, check: bool = False,
 ) -> Generator[Any, Any, tuple[str, int, str]]:
     """glibc's ``gethosts``: one ``gethostbyname3_r`` call, its addresses appended.
@@ -477,7 +479,7 @@ def gai_core(
     num = parse_service(service, flags)
     servtuples = get_servtuples(query, service, num, socktype, protocol)
 
-    found = _Found()
+    found = Found()
     orig_name = name
     if name is None:
         found.at = local_addresses(family, flags)
@@ -491,7 +493,16 @@ def gai_core(
                 yield from get_nss_addresses(query, name, family, flags, found)
             if not found.at:
                 raise gaierror(EAI_NONAME)
+    return finish_answer(query, found, servtuples, flags, orig_name, explain=explain)
 
+
+def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], flags: int, orig_name: str | None,
+                  *, explain: bool = False) -> GaiAnswer:
+    """The last step of getaddrinfo: one result per address and servtuple, sorted, the canonical name.
+
+    ``found`` holds the addresses the host step produced (at least one
+    unless the host was absent), ``orig_name`` the host as the caller gave it.
+    """
     canon = found.canon
     if flags & AI_CANONNAME:
         if flags & AI_CANONIDN:

@@ -38,6 +38,8 @@ import pytest
 
 import netdb
 import netdb.aio
+from netdb.bulk import resolve_many
+from netdb.pysocket import to_tuples
 from support import faultdns as f
 from support import glibc_dns, glibc_ns, loopback
 from support import hostile_dns as h
@@ -66,6 +68,7 @@ class Run:
     seconds: float
     aio: dict[str, Any]
     aio_seconds: float
+    bulk: dict[str, Any] | None  # a getaddrinfo call made through resolve_many (its fast lane)
 
     @property
     def bound(self) -> float:
@@ -91,7 +94,8 @@ class _Summary:
             f"documented deviations: {COUNTS['deviations']} (glibc hangs: {COUNTS['hangs']}), "
             f"differences: {COUNTS['differ']}, over the deadline: {COUNTS['late']}, "
             f"slowest netdb call: {COUNTS['slowest_ms'] / 1000:.2f} s; netdb.aio equal to netdb: "
-            f"{COUNTS['aio_equal']}/{COUNTS['calls']}")
+            f"{COUNTS['aio_equal']}/{COUNTS['calls']}; resolve_many equal to netdb: "
+            f"{COUNTS['bulk_equal']}/{COUNTS['bulk_calls']}")
         if "capped" in COUNTS:
             terminalreporter.write_line(
                 f"with a caller deadline of {CAP} s: {COUNTS['capped']} calls, slowest "
@@ -143,6 +147,32 @@ def _ours(env: DnsEnv, calls: list[h.Call], timeout: float | None = None) -> lis
             t = time.monotonic()
             r = glibc_ns.outcome(getattr(resolver, fn), *args, **kwargs)
             out.append((r, time.monotonic() - t))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    return out
+
+
+def _bulk(env: DnsEnv, calls: list[h.Call]) -> list[dict[str, Any] | None]:
+    """Each getaddrinfo call once more through ``resolve_many`` (the fast lane where it applies),
+    one name at a time, in order, on one Resolver in a new thread; None for the other calls."""
+    resolver = netdb.Resolver(etc=env.etc, hostname=socket.gethostname())
+    out: list[dict[str, Any] | None] = []
+
+    def work() -> None:
+        for fn, args, kwargs in calls:
+            if fn != "getaddrinfo":
+                out.append(None)
+                continue
+            host, port = args
+            hints = {"family": kwargs.get("family", 0), "socktype": kwargs.get("type", 0),
+                     "proto": kwargs.get("proto", 0), "flags": kwargs.get("flags", 0)}
+            (result,) = resolve_many(resolver, [host], port=str(port), **hints)
+            if result.error is not None:
+                out.append({"error": type(result.error).__name__, "args": glibc_ns.normalise(result.error.args)})
+            else:
+                out.append({"ok": glibc_ns.normalise(to_tuples(result.answer))})
 
     worker = threading.Thread(target=work)
     worker.start()
@@ -231,15 +261,18 @@ def runs(request: pytest.FixtureRequest) -> dict[str, Run]:
                 theirs = _glibc(env, fault, calls, bounds)
                 ours = _ours(env, calls)
                 aio = _aio(env, calls)
+                bulk = _bulk(env, calls)
             else:
-                with ThreadPoolExecutor(2) as pool:
+                with ThreadPoolExecutor(3) as pool:
                     theirs_f = pool.submit(_glibc, env, fault, calls, bounds)
                     aio_f = pool.submit(_aio, env, calls)
+                    bulk_f = pool.submit(_bulk, env, calls)
                     ours = _ours(env, calls)
                     aio = aio_f.result()
+                    bulk = bulk_f.result()
                     theirs = theirs_f.result()
-        return [Run(fault, label, call, n, t, o, s, a, a_s)
-                for (label, call, n), t, (o, s), (a, a_s) in zip(planned, theirs, ours, aio, strict=True)]
+        return [Run(fault, label, call, n, t, o, s, a, a_s, b)
+                for (label, call, n), t, (o, s), (a, a_s), b in zip(planned, theirs, ours, aio, bulk, strict=True)]
 
     results = _each_fault(one)
     equal = sum(1 for r in results if r.fault.expected_ours(r.label) is None
@@ -251,6 +284,9 @@ def runs(request: pytest.FixtureRequest) -> dict[str, Run]:
         differ=len(results) - equal - deviations,
         late=sum(1 for r in results if max(r.seconds, r.aio_seconds) > r.bound),
         aio_equal=sum(1 for r in results if _norm(r.aio, r.call, r.fault) == _norm(r.ours, r.call, r.fault)),
+        bulk_calls=sum(1 for r in results if r.bulk is not None),
+        bulk_equal=sum(1 for r in results if r.bulk is not None
+                       and _norm(r.bulk, r.call, r.fault) == _norm(r.ours, r.call, r.fault)),
         slowest_ms=int(max(r.seconds for r in results) * 1000),
     )
     report = os.environ.get("NETDB_HOSTILE_REPORT")
@@ -298,6 +334,8 @@ def test_fault(runs: dict[str, Run], ident: str) -> None:
     assert _norm(r.aio, r.call, r.fault) == _norm(r.ours, r.call, r.fault), \
         f"netdb.aio differs: {_brief(r.aio)} ({r.aio_seconds:.2f} s)\n{detail}"
     assert r.aio_seconds <= r.bound, f"netdb.aio: {r.aio_seconds:.2f} s > {r.bound:.2f} s:\n{detail}"
+    if r.bulk is not None:
+        assert _norm(r.bulk, r.call, r.fault) == _norm(r.ours, r.call, r.fault), f"resolve_many differs: {_brief(r.bulk)}\n{detail}"
 
 
 def _timed_out(label: str) -> list[dict[str, Any]]:

@@ -154,7 +154,8 @@ def binary_hnok(wire: bytes) -> bool:
 
 def res_hnok(text: bytes) -> bool:
     """``res_hnok``: printable ASCII that ``pton`` accepts and ``binary_hnok`` passes."""
-    if any(c <= 0x20 or c > 0x7E for c in text):
+    # printable ASCII without the space: 0x21-0x7E
+    if not text.isascii() or b" " in text or not text.decode("ascii").isprintable():
         return False
     wire = pton(text)
     return wire is not None and binary_hnok(wire)

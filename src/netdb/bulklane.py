@@ -1,0 +1,494 @@
+"""The fast lane of bulk resolution: plain A+AAAA lookups without the generator stack.
+
+``resolve_many`` spends most of its time, name after name, in the general
+machinery: a dozen nested generators (getaddrinfo, the switch walk, nss_dns,
+``res_search``, ``res_query``, glibc's ``send_dg`` state machine) passing each
+I/O request up and its result down, and a socket opened, connected, polled
+and closed per lookup.  Most names in a big list are plain: the hosts file
+does not have them, the first search candidate has A and/or AAAA records,
+the server answers both queries at once.  For those this module computes
+the same answer directly; everything else goes down the full path.
+
+A name takes the lane when (checked per call and per name, conservatively):
+
+* the hints are getaddrinfo(AF_UNSPEC) without flags (any socket type,
+  protocol and service: the service step is the full path's own);
+* the hosts switch walks only ``files`` sources before ``dns``, each of
+  which answers NOTFOUND with ``[NOTFOUND=continue]``, and ``dns`` has
+  ``[SUCCESS=return]``;
+* resolv.conf names a server and sets none of ``use-vc``, ``no-aaaa``,
+  ``single-request``, ``single-request-reopen`` (nor has glibc's fallback to
+  them been learnt), ``rotate`` over several servers, or an error glibc
+  refuses;
+* the name is not numeric, is a valid host name (``res_hnok``), its first
+  search candidate encodes and both queries fit in 512 bytes.
+
+The lane then sends the A and AAAA queries of that candidate to the first
+server, as glibc's ``send_dg`` sends them (both at once, from one connected
+socket), and keeps the pair only when both replies match their query (id
+and question), are NOERROR, not truncated, and not the "no AA, no RA, no
+records" reply glibc skips, and ``gaih_getanswer`` reads at least one
+address from them — the replies in the order they arrived, as glibc fills
+its buffers.  For such a pair glibc's path is fixed: ``res_search`` stops at
+the first candidate, nss_dns returns SUCCESS, the switch returns; the
+results are built by the same ``gai.finish_answer`` the full path ends with.
+Anything else (NXDOMAIN, NODATA, SERVFAIL, a timeout, truncation, an ICMP
+error, an unreadable answer) sends the name down the full path from the
+start, which asks again and decides as glibc does.
+
+The lane differs from glibc in its I/O only: the queries of several lookups
+share a socket (each socket carries at most ``QUERIES_PER_SOCKET`` queries,
+ids are random and unique among a socket's pending queries), and a lookup
+whose pair is not complete after the first server's timeout goes down the
+full path, which starts again at the first server.
+"""
+
+from __future__ import annotations
+
+import _socket
+import errno as errno_mod
+import os
+import socket
+import struct
+import time
+from collections import deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .dns.answers import gaih_getanswer
+from .dns.names import MAXDNAME, binary_hnok, pton, res_hnok
+from .dns.wire import (
+    CLASS_IN,
+    EDNS_PAYLOAD,
+    HEADER_SIZE,
+    NOERROR,
+    T_A,
+    T_AAAA,
+    T_OPT,
+    queries_match,
+)
+from .files._text import encode_raw
+from .gai import (
+    AF_UNSPEC,
+    AddrTuple,
+    Found,
+    GaiAnswer,
+    finish_answer,
+    get_servtuples,
+    parse_service,
+    text_to_binary,
+)
+from .hostnss import HostQuery
+from .pysocket import c_host, c_port
+from .switch import NOTFOUND, SUCCESS
+
+if TYPE_CHECKING:
+    import select
+
+    from .dns.config import DnsConfig
+    from .resolver import Resolver
+
+__all__ = ["QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
+
+QUERIES_PER_SOCKET = 64
+"""How many queries one lane socket sends before a fresh socket (a fresh source port) takes over."""
+
+_MAX_DATAGRAM = 65535
+_MAX_UDP_QUERY = 512
+_TC = 0x0200
+_AA = 0x0400
+_RA = 0x0080
+_QUESTION_TAIL = {T_A: struct.pack("!HH", T_A, CLASS_IN), T_AAAA: struct.pack("!HH", T_AAAA, CLASS_IN)}
+_OPT = b"\x00" + struct.pack("!HHIH", T_OPT, EDNS_PAYLOAD, 0, 0)
+_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_AF_INET = int(socket.AF_INET)
+_AF_INET6 = int(socket.AF_INET6)
+_SOCK_FLAGS = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
+
+
+class LaneLookup:
+    """One name in the lane: its queries, the replies so far, what the driver attached."""
+
+    __slots__ = (
+        "deadline",
+        "first",
+        "name",
+        "owner",
+        "queries",
+        "query",
+        "question_end",
+        "servtuples",
+        "sock",
+        "waiting",
+        "wire_lower",
+    )
+
+    def __init__(self, name: str, query: HostQuery, servtuples: list[Any], queries: dict[int, bytes],
+                 wire_lower: bytes, sock: _LaneSocket, deadline: float, owner: Any) -> None:
+        self.name = name
+        self.wire_lower = wire_lower  # the name asked, in wire form, lower case
+        self.question_end = HEADER_SIZE + len(wire_lower) + 4  # where the question ends (name, type, class)
+        self.query = query
+        self.servtuples = servtuples
+        self.queries = queries  # id -> query message, for the replies still awaited
+        self.sock = sock
+        self.deadline = deadline
+        self.owner = owner
+        self.first: bytes | None = None  # the reply that arrived first (glibc's buffer 1)
+        self.waiting = True
+
+
+class _LaneSocket:
+    """A connected UDP socket shared by several lookups, and the queries it waits for."""
+
+    __slots__ = ("fd", "pending", "sent", "sock")
+
+    def __init__(self, sock: Any) -> None:
+        self.sock = sock
+        self.fd: int = sock.fileno()
+        self.pending: dict[int, LaneLookup] = {}
+        self.sent = 0
+
+
+class Lane:
+    """Plain A+AAAA lookups for one ``resolve_many`` call (see the module's description).
+
+    ``begin(name, owner)`` sends a name's queries and returns its
+    ``LaneLookup``, or None when the name must take the full path (nothing
+    was sent).  The driver polls ``fds`` with the ``poller`` given here, hands
+    readable descriptors to ``receive`` and calls ``expire`` when
+    ``next_deadline`` has passed; both return ``(lookup, answer)`` pairs, the
+    answer None when the lookup must start again down the full path.
+    """
+
+    def __init__(self, resolver: Resolver, port: str | None, socktype: int, proto: int, describe: bool,
+                 poller: select.epoll) -> None:
+        self.resolver = resolver
+        self.port = port
+        self.socktype = socktype
+        self.proto = proto
+        self.describe = describe
+        self.poller = poller
+        self.fds: dict[int, _LaneSocket] = {}
+        self._current: _LaneSocket | None = None
+        self._current_key: Any = None
+        self._order: deque[LaneLookup] = deque()
+        self._random = b""
+        self._random_at = 0
+
+    @classmethod
+    def open(cls, resolver: Resolver, port: object, family: int, socktype: int, proto: int, flags: int,
+             describe: bool, poller: select.epoll) -> Lane | None:
+        """A lane for these hints (``port`` as the socket module takes it), or None when no name can take it."""
+        if family != AF_UNSPEC or flags != 0 or not isinstance(socktype, int) or not isinstance(proto, int):
+            return None
+        try:
+            service = c_port(port)
+        except (OSError, OverflowError):
+            return None
+        return cls(resolver, None if service == "*" else service, int(socktype), int(proto), describe, poller)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def _qid(self) -> int:
+        at = self._random_at
+        if at >= len(self._random):
+            self._random = os.urandom(4096)
+            at = 0
+        self._random_at = at + 2
+        return (self._random[at] << 8) | self._random[at + 1]
+
+    def _socket_for(self, conf: Any) -> _LaneSocket:
+        server = conf.servers[0]
+        key = (server.family, server.sockaddr)
+        current = self._current
+        if current is not None and current.sent < QUERIES_PER_SOCKET and self._current_key == key:
+            return current
+        if current is not None:
+            self._current = None
+            if not current.pending:
+                self._close(current)
+        sock = _socket.socket(server.family, _SOCK_FLAGS)
+        try:
+            sock.connect(server.sockaddr)
+        except OSError:
+            sock.close()
+            raise
+        lane_sock = _LaneSocket(sock)
+        self.fds[lane_sock.fd] = lane_sock
+        self.poller.register(lane_sock.fd, 1)  # EPOLLIN
+        self._current, self._current_key = lane_sock, key
+        return lane_sock
+
+    def _close(self, lane_sock: _LaneSocket) -> None:
+        if self.fds.pop(lane_sock.fd, None) is not None:
+            self.poller.unregister(lane_sock.fd)
+            lane_sock.sock.close()
+        if self._current is lane_sock:
+            self._current = None
+
+    def begin(self, host: str | bytes, owner: Any) -> LaneLookup | None:
+        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent)."""
+        try:
+            name = c_host(host)
+        except (UnicodeError, TypeError):
+            return None
+        if not name or name == "*":
+            return None
+        resolver = self.resolver
+        conf, state = resolver.dns_setup()
+        if (conf.fatal or not conf.servers or conf.use_vc or conf.no_aaaa or conf.single_request
+                or conf.single_request_reopen or state.single_request or state.single_request_reopen
+                or (conf.rotate and len(conf.servers) > 1)):
+            return None
+        query = HostQuery(resolver, None, None, describe=self.describe)
+        if query.switch_error is not None or not _files_then_dns(query, name):
+            return None
+        try:
+            found = Found()
+            if text_to_binary(name, AF_UNSPEC, 0, found):
+                return None
+            servtuples = get_servtuples(query, self.port, parse_service(self.port, 0), self.socktype, self.proto)
+        except OSError:
+            return None
+        raw = encode_raw(name)
+        if not res_hnok(raw):  # (nss_dns sends nothing for such a name)
+            return None
+        candidate = _first_candidate(conf, raw)
+        if candidate is None:
+            return None
+        wire = pton(candidate)
+        if wire is None or (candidate is not raw and not binary_hnok(wire)):
+            return None  # (res_hnok passed: the name as is is a valid host name in wire form too)
+        fixed = struct.pack("!HHHHH", 0x0100 | (0x0020 if conf.trust_ad else 0), 1, 0, 0, 1 if conf.edns0 else 0)
+        tail = _OPT if conf.edns0 else b""
+        if HEADER_SIZE + len(wire) + 4 + len(tail) > _MAX_UDP_QUERY:
+            return None
+        try:
+            lane_sock = self._socket_for(conf)
+        except OSError:
+            return None
+        pending = lane_sock.pending
+        queries: dict[int, bytes] = {}
+        for qtype in (T_A, T_AAAA):
+            qid = self._qid()
+            while qid in pending or qid in queries:
+                qid = self._qid()
+            queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
+        deadline = time.monotonic() + conf.try_timeout(0)
+        if query.deadline is not None and query.deadline < deadline:
+            deadline = query.deadline
+        lookup = LaneLookup(name, query, servtuples, queries, wire.translate(_LOWER), lane_sock, deadline, owner)
+        sock = lane_sock.sock
+        try:
+            for qid, data in queries.items():
+                sock.send(data)
+                pending[qid] = lookup
+        except OSError:
+            # (an ICMP error from an earlier query, most likely): this name takes the full path, the
+            # socket takes no more queries, and the lookups still on it time out into the full path
+            lane_sock.sent = QUERIES_PER_SOCKET
+            self._drop(lookup)
+            return None
+        lane_sock.sent += 2
+        self._order.append(lookup)
+        return lookup
+
+    # -- receiving ------------------------------------------------------------------------------
+
+    def _drop(self, lookup: LaneLookup) -> None:
+        """Forget the lookup's awaited replies; close its socket when that was the last use."""
+        lookup.waiting = False
+        lane_sock = lookup.sock
+        pending = lane_sock.pending
+        for qid in lookup.queries:
+            if pending.get(qid) is lookup:
+                del pending[qid]
+        if not pending and lane_sock is not self._current:
+            self._close(lane_sock)
+
+    def _fail_socket(self, lane_sock: _LaneSocket) -> list[tuple[LaneLookup, GaiAnswer | None]]:
+        failed = list(dict.fromkeys(lane_sock.pending.values()))
+        for lookup in failed:
+            lookup.waiting = False
+        lane_sock.pending.clear()
+        self._close(lane_sock)
+        return [(lookup, None) for lookup in failed]
+
+    def receive(self, fd: int) -> list[tuple[LaneLookup, GaiAnswer | None]]:
+        """Read every reply waiting on ``fd``: the lookups this finished, with their answers (None: full path)."""
+        lane_sock = self.fds.get(fd)
+        if lane_sock is None:
+            return []
+        out: list[tuple[LaneLookup, GaiAnswer | None]] = []
+        sock = lane_sock.sock
+        pending = lane_sock.pending
+        while True:
+            try:
+                data = sock.recv(_MAX_DATAGRAM)
+            except BlockingIOError:
+                break
+            except OSError:
+                # an ICMP error (port unreachable ...): every lookup on this socket starts again
+                out.extend(self._fail_socket(lane_sock))
+                return out
+            if len(data) < HEADER_SIZE:
+                continue
+            lookup = pending.get((data[0] << 8) | data[1])
+            if lookup is None:
+                continue
+            qid = (data[0] << 8) | data[1]
+            sent = lookup.queries[qid]
+            # the usual reply repeats the question as sent (up to case): res_queriesmatch is true then
+            question = sent[HEADER_SIZE:lookup.question_end]
+            echoed = data[HEADER_SIZE:lookup.question_end]
+            if not (data[4:6] == b"\x00\x01" and (echoed == question or echoed.translate(_LOWER) == question.translate(_LOWER))
+                    ) and not queries_match(sent, data):
+                continue  # glibc ignores it and keeps waiting
+            del pending[qid]
+            if not _plain(data):
+                self._drop(lookup)
+                out.append((lookup, None))
+                continue
+            if lookup.first is None:
+                lookup.first = data
+                continue
+            self._drop(lookup)
+            out.append((lookup, self._answer(lookup, lookup.first, data)))
+        if not pending and lane_sock is not self._current:
+            self._close(lane_sock)
+        return out
+
+    def _answer(self, lookup: LaneLookup, ans1: bytes, ans2: bytes) -> GaiAnswer | None:
+        """The full path's answer for this pair of plain replies, or None where it would go on searching."""
+        if _ancount(ans1) == 0 and _ancount(ans2) == 0:
+            return None  # NODATA for both: res_search tries the next candidate
+        end = lookup.question_end
+        name = lookup.wire_lower
+        first = _addresses(ans1, name, end)
+        second = _addresses(ans2, name, end) if first is not None else None
+        if first is not None and second is not None:
+            addresses = first + second
+        else:
+            got = gaih_getanswer(ans1, len(ans1), ans2, len(ans2))
+            if got.status != SUCCESS:
+                return None
+            addresses = got.addresses
+        if not addresses:
+            return None
+        query = lookup.query
+        origin = "dns" if query.describe else ""
+        found = Found()
+        found.at = [AddrTuple(family, packed, 0, origin) for family, packed in addresses]
+        return finish_answer(query, found, lookup.servtuples, 0, lookup.name)
+
+    # -- time ---------------------------------------------------------------------------------------
+
+    def next_deadline(self) -> float | None:
+        """When the oldest lookup still waiting gives up on the lane (None: none is waiting)."""
+        order = self._order
+        while order and not order[0].waiting:
+            order.popleft()
+        return order[0].deadline if order else None
+
+    def expire(self, now: float) -> Iterator[tuple[LaneLookup, None]]:
+        """The lookups whose replies did not all come by their deadline (each goes down the full path)."""
+        order = self._order
+        while order and (not order[0].waiting or order[0].deadline <= now):
+            lookup = order.popleft()
+            if lookup.waiting:
+                self._drop(lookup)
+                yield lookup, None
+
+    def close(self) -> None:
+        """Close every lane socket."""
+        for lane_sock in list(self.fds.values()):
+            self._close(lane_sock)
+        self._current = None
+        self._order.clear()
+
+
+def _addresses(data: bytes, wire_lower: bytes, question_end: int) -> list[tuple[int, bytes]] | None:
+    """``gaih_getanswer``'s addresses from a reply of the usual shape, or None for any other shape.
+
+    The usual shape: one question, our name (``wire_lower``, any case) where
+    we put it; every answer record owned by a pointer to it (``C0 0C``) and
+    of the question's type with that type's length.  ``_slice`` reads such a
+    reply to exactly these addresses, in order (it does not look at the
+    class; the name passed ``binary_hnok`` before it was sent); anything else
+    is left to it.
+    """
+    if data[4:6] != b"\x00\x01" or data[HEADER_SIZE : question_end - 4].translate(_LOWER) != wire_lower:
+        return None
+    qtype = (data[question_end - 4] << 8) | data[question_end - 3]
+    if qtype not in (T_A, T_AAAA):
+        return None
+    size = 4 if qtype == T_A else 16
+    family = _AF_INET if qtype == T_A else _AF_INET6
+    off = question_end
+    length = len(data)
+    out: list[tuple[int, bytes]] = []
+    for _ in range(_ancount(data)):
+        if data[off : off + 2] != b"\xc0\x0c" or off + 12 > length:
+            return None
+        rtype = (data[off + 2] << 8) | data[off + 3]
+        rdlength = (data[off + 10] << 8) | data[off + 11]
+        if rtype != qtype or rdlength != size or off + 12 + size > length:
+            return None
+        off += 12
+        out.append((family, data[off : off + size]))
+        off += size
+    return out
+
+
+def _ancount(data: bytes) -> int:
+    return (data[6] << 8) | data[7]
+
+
+def _plain(data: bytes) -> bool:
+    """A reply glibc's ``send_dg`` keeps and ``res_query`` reads without special cases: NOERROR, whole."""
+    flags = (data[2] << 8) | data[3]
+    if flags & 0xF != NOERROR or flags & _TC:
+        return False
+    # glibc moves on to the next server after a NOERROR with no records and neither AA nor RA
+    return bool(_ancount(data) or flags & (_AA | _RA) or data[10] or data[11])
+
+
+def _first_candidate(conf: DnsConfig, raw: bytes) -> bytes | None:
+    """The first name ``res_search`` asks for (with glibc's length limits), or None when it asks none."""
+    if raw.count(b".") >= conf.ndots or raw.endswith(b"."):
+        return raw if raw and len(raw) - 1 < MAXDNAME - 1 else None
+    if conf.search:
+        domain = conf.search[0]
+        if domain.startswith(b"."):
+            domain = domain[1:]
+        if len(raw) + len(domain) + 1 >= MAXDNAME:
+            return None
+        return raw + b"." + domain
+    return raw if raw and len(raw) - 1 < MAXDNAME - 1 else None
+
+
+def _files_then_dns(query: HostQuery, name: str) -> bool:
+    """True when the switch reaches ``dns`` through ``files`` misses only, and stops at a dns success."""
+    usable = query.resolver.host_sources
+    for spec in query.sources:
+        if spec.name not in usable:
+            return False
+        if spec.name == "dns":
+            return bool(spec.action(SUCCESS) == "return")
+        if spec.name != "files" or spec.action(NOTFOUND) != "continue":
+            return False
+        answer = _run(query.ask_byname4("files", name))
+        if answer.status != NOTFOUND:
+            return False
+    return False
+
+
+def _run(gen: Any) -> Any:
+    """A generator that needs no I/O (the files source), run to its value."""
+    try:
+        next(gen)
+    except StopIteration as done:
+        return done.value
+    gen.close()
+    raise OSError(errno_mod.EINVAL, "the files source asked for I/O")

@@ -1,0 +1,160 @@
+"""The fast lane of ``resolve_many`` (``netdb.bulklane``) gives the full path's answers.
+
+Every name of the fixture zones (and the bulk zone, the hosts file, names
+that are not host names) is resolved three ways over the same resolver: with
+the lane, without it (``fast=False``), and one ``getaddrinfo`` at a time.
+All three must agree, under several resolv.conf files (search lists, ndots,
+EDNS, trust-ad, a dead first server); and the lane must really have answered
+the plain names (counted), so that the comparison is not vacuous.  The
+hostile-server module adds the lane to its fault catalogue
+(test_hostile_server.py).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dns.name
+import dns.zone
+import pytest
+
+from netdb import bulklane
+from netdb.bulk import resolve_many
+from netdb.pysocket import to_tuples
+from support import faultdns as f
+from support.faultdns import FaultServer
+from support.glibc_ns import normalise
+from support.knot import FIXTURES, KnotServer, bulk_name
+from support.netdb_dns import outcome, resolver_for
+
+pytestmark = pytest.mark.dns
+
+HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost\n192.0.2.50\tfromfile.test filealias\n"
+
+
+def _zone_names() -> list[str]:
+    """Every owner name of the fixture zones, absolute and relative, wildcards filled in."""
+    out: list[str] = []
+    for path in sorted(FIXTURES.glob("*.zone")):
+        zone = dns.zone.from_file(str(path), relativize=False, check_origin=False)
+        for owner in zone.nodes:
+            text = owner.to_text()
+            if text.startswith("*."):
+                text = "filled-in" + text[1:]
+            out += [text, text.rstrip(".")]
+            relative = owner.relativize(dns.name.from_text("test.")).to_text() if owner.is_subdomain(
+                dns.name.from_text("test.")) else None
+            if relative and relative != "@":
+                out.append(relative)
+    return out
+
+
+NAMES: list[str | bytes] = [
+    *_zone_names(), *(bulk_name(i) for i in range(0, 2000, 5)), "fromfile.test", "filealias", "localhost",
+    "nosuch.test", "h00042", "h00042.bulk", "127.1", "::1", "bad..name", "x" * 300, "bücher.test", "MiXeD.CaSe.test",
+    b"indns.test", b"\xff.test", "x" * 64 + ".test", "indns.test.", "*", "",
+]
+
+
+def _shape(result: Any) -> dict[str, Any]:
+    if result.error is not None:
+        return {"error": type(result.error).__name__, "args": normalise(result.error.args)}
+    return {"ok": normalise(to_tuples(result.answer)), "origins": [a.origin for a in result.answer.addresses]}
+
+
+@pytest.fixture
+def lane_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names the lane answered itself (not sent down the full path)."""
+    answered: list[str] = []
+    original = bulklane.Lane._answer
+
+    def counting(self: bulklane.Lane, lookup: bulklane.LaneLookup, ans1: bytes, ans2: bytes) -> Any:
+        got = original(self, lookup, ans1, ans2)
+        if got is not None:
+            answered.append(lookup.name)
+        return got
+
+    monkeypatch.setattr(bulklane.Lane, "_answer", counting)
+    yield answered
+
+
+CONFIGS = {
+    "plain": {},
+    "search": {"search": ["bulk.test", "test"], "options": ("timeout:1", "attempts:1", "ndots:2")},
+    "search-root-first": {"search": [".", "test"], "options": ("timeout:1", "attempts:1")},
+    "edns-trust-ad": {"options": ("timeout:1", "attempts:1", "edns0", "trust-ad")},
+    "ndots-0": {"search": ["test"], "options": ("timeout:1", "attempts:1", "ndots:0")},
+}
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+@pytest.mark.parametrize(("family", "socktype", "port"), [(0, socket.SOCK_STREAM, None), (0, 0, "80"),
+                                                          (socket.AF_INET, 0, None)])
+def test_lane_answers_equal_the_full_path(knot: KnotServer, tmp_path: Path, lane_answers: list[str], config: str,
+                                          family: int, socktype: int, port: str | None) -> None:
+    r = resolver_for(knot, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS, **CONFIGS[config])
+    hints: dict[str, Any] = {"family": family, "socktype": socktype, "port": port, "concurrency": 40,
+                             "describe": True}
+    fast = [_shape(b) for b in resolve_many(r, NAMES, **hints)]
+    full = [_shape(b) for b in resolve_many(r, NAMES, fast=False, **hints)]
+    assert len(fast) == len(full) == len(NAMES)
+    for name, a, b in zip(NAMES, fast, full, strict=True):
+        assert a == b, name
+        single = outcome(r.getaddrinfo, name, port, family, socktype)
+        assert {k: v for k, v in a.items() if k != "origins"} == single, name
+    if family == 0:
+        # the plain names (most of the bulk zone at least) took the lane
+        assert len(lane_answers) >= 350, len(lane_answers)
+    else:
+        assert lane_answers == []
+
+
+def test_lane_off_for_files_switches_it_cannot_skip(knot: KnotServer, tmp_path: Path, lane_answers: list[str]) -> None:
+    for nsswitch in ("hosts: dns files\n", "hosts: files [NOTFOUND=return] dns\n", "hosts: files myhostname dns\n",
+                     "hosts: dns [SUCCESS=continue] files\n"):
+        r = resolver_for(knot, tmp_path, nsswitch=nsswitch, hosts=HOSTS, name=f"etc{len(lane_answers)}-{len(nsswitch)}")
+        names = [bulk_name(i) for i in range(50)] + ["fromfile.test", "localhost"]
+        got = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
+        assert [{k: v for k, v in g.items() if k != "origins"} for g in got] == [
+            outcome(r.getaddrinfo, n, None, 0, socket.SOCK_STREAM) for n in names], nsswitch
+        if nsswitch.startswith("hosts: dns files"):
+            assert len(lane_answers) >= 50
+    # "files [NOTFOUND=return] dns", "files myhostname dns", "dns [SUCCESS=continue]": never the lane
+    assert len(lane_answers) == 50
+
+
+def test_lane_falls_back_on_every_unplain_reply(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                               lane_answers: list[str]) -> None:
+    rules = {
+        "silent.test": f.Drop(), "servfail.test": f.SERVFAIL, "refused.test": f.REFUSED,
+        "tc.test": f.tc_then_tcp({"A": "192.0.2.7", "AAAA": "2001:db8::7"}), "wrongid.test": f.WrongId(),
+    }
+    srv: FaultServer = fault(fixture_records, rules)
+    r = resolver_for(srv, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS)
+    # (no name with several records of a type: the responder shuffles them, as dnspython renders them)
+    names = [*rules, "indns.test", "nosuch.test", "nodata.test", "v4.test", "v6.test", "alias.test", "chain5.test",
+             "fromfile.test"] * 3
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=20)]
+    fast_log = list(srv.log)
+    assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+    assert sorted(set(lane_answers)) == ["alias.test", "chain5.test", "indns.test", "v4.test", "v6.test"]
+    # the lane's queries share sockets: fewer source ports than lookups
+    full_log = srv.log[len(fast_log):]
+    ports_fast = {e.client for e in fast_log if e.transport == "udp"}
+    ports_full = {e.client for e in full_log if e.transport == "udp"}
+    assert len(ports_fast) < len(ports_full)
+
+
+def test_lane_with_a_dead_first_server(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                       lane_answers: list[str]) -> None:
+    dead: FaultServer = fault(fixture_records, {"*": f.Drop()})
+    alive: FaultServer = fault(fixture_records)
+    r = resolver_for([dead, alive], tmp_path, options=("timeout:1", "attempts:1"))
+    names = ["indns.test", "v4.test", "v6.test"]
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
+    assert fast == [{**_shape(b)} for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+    assert all("ok" in x for x in fast)
+    assert lane_answers == []
