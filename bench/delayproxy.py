@@ -5,7 +5,12 @@ to the upstream server (the Knot server on loopback), answers are held for
 the delay and then sent back, all on one thread (a heap of timers and one
 ``select``), so hundreds of queries can be in flight without the proxy
 becoming the bottleneck.  Message ids are rewritten on the way up so that
-concurrent clients cannot collide, and restored on the way down.
+concurrent clients cannot collide, and restored on the way down.  At most
+``UPSTREAM_WINDOW`` queries are outstanding at the upstream server at a time
+(the rest wait in a queue, in order): a burst of hundreds of queries at once
+would overflow the server's socket buffer (the kernel's default, about 200
+KiB, some 270 small datagrams) and be dropped, which a distant resolver with
+its own buffers would not do.
 
     python bench/delayproxy.py LISTEN_ADDRESS UPSTREAM_ADDRESS UPSTREAM_PORT DELAY_MS
 
@@ -22,6 +27,10 @@ import select
 import socket
 import sys
 import time
+from collections import deque
+
+#: Queries outstanding at the upstream server at most.
+UPSTREAM_WINDOW = 128
 
 
 def _check_loopback(address: str) -> None:
@@ -40,11 +49,15 @@ def serve(listen: str, upstream: tuple[str, int], delay: float, stop_fd: int) ->
         sock.setblocking(False)
     print("ready", flush=True)
     pending: dict[int, tuple[tuple[str, int], bytes]] = {}  # proxy id -> (client, client's id bytes)
+    waiting: deque[tuple[bytes, tuple[str, int]]] = deque()  # queries not yet forwarded
+    forwarded: deque[tuple[float, int]] = deque()  # (when, proxy id) in the order sent upstream
     ids = itertools.cycle(range(65536))
     due: list[tuple[float, int, bytes, tuple[str, int]]] = []
     order = itertools.count()
     while True:
         timeout = max(0.0, due[0][0] - time.monotonic()) if due else None
+        if waiting and (timeout is None or timeout > 0.1):
+            timeout = 0.1  # come back to free the slots of queries lost upstream
         readable, _, _ = select.select([front, back, stop_fd], [], [], timeout)
         if stop_fd in readable:
             return
@@ -54,11 +67,8 @@ def serve(listen: str, upstream: tuple[str, int], delay: float, stop_fd: int) ->
                     query, client = front.recvfrom(65535)
                 except BlockingIOError:
                     break
-                if len(query) < 12:
-                    continue
-                proxy_id = next(ids)
-                pending[proxy_id] = (client, query[:2])
-                back.send(proxy_id.to_bytes(2, "big") + query[2:])
+                if len(query) >= 12:
+                    waiting.append((query, client))
         if back in readable:
             while True:
                 try:
@@ -69,6 +79,15 @@ def serve(listen: str, upstream: tuple[str, int], delay: float, stop_fd: int) ->
                 if origin is not None:
                     client, client_id = origin
                     heapq.heappush(due, (time.monotonic() + delay, next(order), client_id + answer[2:], client))
+        now = time.monotonic()
+        while forwarded and (forwarded[0][1] not in pending or forwarded[0][0] < now - 1.0):
+            pending.pop(forwarded.popleft()[1], None)  # answered, or lost upstream: its slot is free
+        while waiting and len(pending) < UPSTREAM_WINDOW:
+            query, client = waiting.popleft()
+            proxy_id = next(ids)
+            pending[proxy_id] = (client, query[:2])
+            forwarded.append((now, proxy_id))
+            back.send(proxy_id.to_bytes(2, "big") + query[2:])
         now = time.monotonic()
         while due and due[0][0] <= now:
             _, _, message, client = heapq.heappop(due)
