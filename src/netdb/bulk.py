@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from . import interfaces, watch
 from .bulklane import Lane, LaneLookup
 from .dns import io
 from .dns.syncio import perform as perform_blocking
@@ -43,6 +44,10 @@ from .gai import GaiAnswer
 __all__ = ["BulkResult", "resolve_many"]
 
 _MAX_DATAGRAM = 65535
+#: Lookups started in one turn of the loop at most: the replies already in are taken in between, so
+#: that a large ``concurrency`` does not begin with hundreds of queries at once, more than a server's
+#: socket buffer holds (about 270 small datagrams by the kernel's default).
+_BURST = 64
 
 
 class BulkResult(NamedTuple):
@@ -53,6 +58,32 @@ class BulkResult(NamedTuple):
     answer: GaiAnswer | None
     error: BaseException | None
     seconds: float
+
+
+class _Moment:
+    """A stretch of the driver's work that stands for one moment: the files and interfaces checked once.
+
+    Inside it, the lookups started and finished all see the files (inotify
+    generation) and the interface snapshot as they were at its first check,
+    as if every change came just after it; outside it (while the caller runs
+    between results) nothing is held.
+    """
+
+    __slots__ = ("watcher",)
+
+    def __init__(self) -> None:
+        self.watcher: watch.Watcher | None = None
+
+    def __enter__(self) -> None:
+        watcher = self.watcher = watch.existing()
+        if watcher is not None:
+            watcher.hold()
+        interfaces.hold()
+
+    def __exit__(self, *exc: object) -> None:
+        interfaces.release()
+        if self.watcher is not None:
+            self.watcher.release()
 
 
 class _Task:
@@ -123,20 +154,26 @@ def resolve_many(
     active = 0
     exhausted = False
 
-    def launch() -> None:
+    def launch() -> bool:
+        """Start lookups up to the limits, at most ``_BURST`` of them; True when the burst cap stopped it."""
         nonlocal next_index, active, exhausted
+        started = 0
         while not exhausted and active < concurrency and (not ordered or next_index - next_emit < window):
+            if started == _BURST:
+                return True
             try:
                 name = next(source)
             except StopIteration:
                 exhausted = True
-                return
+                return False
+            started += 1
             task = _Task(next_index, name, None)
             next_index += 1
             active += 1
             if lane is None or lane.begin(name, task) is None:
                 task.gen = start(name)
                 ready.append((task, None, None))
+        return False
 
     def lane_done(lookup: LaneLookup, answer: GaiAnswer | None) -> None:
         task: _Task = lookup.owner
@@ -210,12 +247,15 @@ def resolve_many(
         task.token += 1
         ready.append((task, value, error))
 
+    moment = _Moment()
     try:
-        launch()
+        with moment:
+            backlog = launch()
         while True:
-            while ready:
-                task, value, error = ready.popleft()
-                advance(task, value, error)
+            with moment:
+                while ready:
+                    task, value, error = ready.popleft()
+                    advance(task, value, error)
             if ordered:
                 while next_emit in done:
                     yield done.pop(next_emit)
@@ -224,11 +264,12 @@ def resolve_many(
                 finished = list(done.values())
                 done.clear()
                 yield from finished
-            launch()
+            with moment:
+                backlog = launch()
             if ready:
                 continue
             lane_deadline = lane.next_deadline() if lane is not None else None
-            if not by_fd and not timers and lane_deadline is None:
+            if not by_fd and not timers and lane_deadline is None and not backlog:
                 if exhausted and active == 0:
                     break
                 continue
@@ -236,25 +277,27 @@ def resolve_many(
             wake_at = timers[0][0] if timers else now + 1.0
             if lane_deadline is not None and lane_deadline < wake_at:
                 wake_at = lane_deadline
-            for fd, _events in poller.poll(max(0.0, wake_at - now)):
-                if lane is not None and fd in lane.fds:
-                    for lookup, lane_answer in lane.receive(fd):
-                        lane_done(lookup, lane_answer)
-                    continue
-                polled = by_fd.get(fd)
-                if polled is None or polled.waiting is None:
-                    continue
-                try:
-                    data: Any = polled.waiting.recv(_MAX_DATAGRAM)
-                    wake(polled, data, None)
-                except BlockingIOError:
-                    continue
-                except OSError as exc:
-                    wake(polled, None, exc)
-            now = time.monotonic()
-            if lane is not None:
-                for lookup, _ in lane.expire(now):
-                    lane_done(lookup, None)
+            events = poller.poll(0.0 if backlog else max(0.0, wake_at - now))
+            with moment:
+                for fd, _events in events:
+                    if lane is not None and fd in lane.fds:
+                        for lookup, lane_answer in lane.receive(fd):
+                            lane_done(lookup, lane_answer)
+                        continue
+                    polled = by_fd.get(fd)
+                    if polled is None or polled.waiting is None:
+                        continue
+                    try:
+                        data: Any = polled.waiting.recv(_MAX_DATAGRAM)
+                        wake(polled, data, None)
+                    except BlockingIOError:
+                        continue
+                    except OSError as exc:
+                        wake(polled, None, exc)
+                now = time.monotonic()
+                if lane is not None:
+                    for lookup, _ in lane.expire(now):
+                        lane_done(lookup, None)
             while timers and timers[0][0] <= now:
                 _, _, token, task = heapq.heappop(timers)
                 if task.waiting is not None and task.token == token:

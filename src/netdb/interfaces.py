@@ -500,12 +500,39 @@ def invalidate() -> None:
     _current = None
 
 
+_held = threading.local()
+
+
+def hold() -> None:
+    """Until ``release``, this thread's ``snapshot`` checks the kernel once and then answers the same snapshot.
+
+    For work that stands for many calls made at one moment (a batch of bulk
+    lookups); never held across code the caller runs.
+    """
+    _held.snapshot = False
+
+
+def release() -> None:
+    """End ``hold``: every ``snapshot`` checks the kernel again."""
+    _held.snapshot = None
+
+
 def snapshot() -> InterfaceSnapshot:
     """The current interface snapshot, re-read only when the kernel reports a change.
 
-    Cheap when nothing changed (one ``poll()``).  See the module docstring for
-    the invalidation rules.
+    Cheap when nothing changed (one ``poll()``; none while ``hold`` is in
+    force and the snapshot known).  See the module docstring for the
+    invalidation rules.
     """
+    held = getattr(_held, "snapshot", None)
+    if held is None:
+        return _snapshot()
+    if held is False:
+        held = _held.snapshot = _snapshot()
+    return held
+
+
+def _snapshot() -> InterfaceSnapshot:
     global _current, _watcher
     current = _current
     watcher = _watcher

@@ -81,8 +81,32 @@ class Watcher:
         self._local.poll = poller
         return poller
 
+    def hold(self) -> None:
+        """Until ``release``, this thread's ``current`` polls once and then answers the same generation.
+
+        For work that stands for many calls made at one moment (a batch of
+        bulk lookups): the files are checked for all of them at once, as if
+        every change came just after the batch.  Never held across code the
+        caller runs (a generator's ``yield``).
+        """
+        self._local.held = -1
+
+    def release(self) -> None:
+        """End ``hold``: every ``current`` polls again."""
+        self._local.held = None
+
     def current(self) -> int:
-        """The generation after taking in any pending event (one ``poll``)."""
+        """The generation after taking in any pending event (one ``poll``; none while held and known)."""
+        local = self._local
+        held: int | None = getattr(local, "held", None)
+        if held is not None:
+            if held >= 0:
+                return held
+            local.held = self._current()
+            return int(local.held)
+        return self._current()
+
+    def _current(self) -> int:
         poller = getattr(self._local, "poll", None) or self._thread_poll()
         # Drain and advance under the lock, and wait for a drain in progress:
         # otherwise a thread could find the queue emptied by another one

@@ -152,3 +152,41 @@ def test_cli_from_errors(tmp_path: Path, knot: KnotServer) -> None:
         assert res.returncode == 64 and res.stderr.count(b"\n") == 1, (bad, res)
     res = lookup("host", etc=etc)
     assert res.returncode == 64 and b"--from" in res.stderr
+
+
+def _addresses_of(results: list[Any]) -> list[tuple[int, str | bytes, Any]]:
+    """What a worker sends back in these tests: position, name, outcome (picklable)."""
+    return [(b.position, b.name, _bulk_outcome(b)) for b in results]
+
+
+def test_render_many_equals_resolve_many(knot: KnotServer, tmp_path: Path) -> None:
+    from netdb.bulkjobs import render_many
+
+    r = resolver_for(knot, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS, search=["bulk.test"])
+    names: list[str | bytes] = [bulk_name(i) for i in range(0, 1500, 3)] + ["fromfile.test", "nosuch.test", "h00042"]
+    single = [(b.position, b.name, _bulk_outcome(b)) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
+    chunks = list(render_many(r, names, _addresses_of, jobs=3, chunk=37, socktype=socket.SOCK_STREAM))
+    assert [x for c in chunks for x in c] == single
+    assert len(chunks) == -(-len(names) // 37)
+    unordered = list(render_many(r, names, _addresses_of, jobs=2, chunk=50, ordered=False, socktype=socket.SOCK_STREAM))
+    assert sorted(x for c in unordered for x in c) == single
+    with pytest.raises(ValueError):
+        list(render_many(r, names, _addresses_of, jobs=0))
+
+
+def test_cli_jobs_prints_what_one_process_prints(knot: KnotServer, tmp_path: Path) -> None:
+    r = resolver_for(knot, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS)
+    etc = Path(r.etc)
+    ns = [] if knot.port == 53 else ["--nameserver", f"{knot.address}:{knot.port}"]
+    names = ("\n".join(bulk_name(i) for i in range(1200)) + "\nfromfile.test nosuch.test bad..name\n").encode()
+    one = lookup(*ns, "host", "--from", "-", etc=etc, input=names)
+    many = lookup(*ns, "host", "--from", "-", "--jobs", "3", etc=etc, input=names)
+    assert one.returncode == many.returncode == 2
+    assert many.stdout == one.stdout and len(one.stdout.splitlines()) == 2 * 1200 + 1
+    assert sorted(many.stderr.splitlines()) == sorted(one.stderr.splitlines())
+    as_json = lookup(*ns, "--json", "host", "--from", "-", "--jobs", "2", etc=etc, input=names)
+    docs = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [d["name"] for d in docs] == [bulk_name(i) for i in range(1200)] + ["fromfile.test", "nosuch.test",
+                                                                                 "bad..name"]
+    bad = lookup(*ns, "host", "--from", "-", "--jobs", "0", etc=etc, input=names)
+    assert bad.returncode == 64 and b"--jobs must be from 1 to 64" in bad.stderr

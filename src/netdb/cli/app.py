@@ -342,6 +342,8 @@ def host(
         help="Also resolve the names listed in FILE (- for standard input), many at once; see below."),
     concurrency: int = typer.Option(64, "--concurrency", "-c", metavar="N", help="With --from: lookups in flight at once."),
     unordered: bool = typer.Option(False, "--unordered", help="With --from: print each name when done, not in input order."),
+    jobs: int = typer.Option(1, "--jobs", "-j", metavar="N",
+                             help="With --from: resolve in N processes (long lists, several cores)."),
 ) -> int:
     """Show the addresses a program gets for a name, in the order it gets them.
 
@@ -363,6 +365,8 @@ def host(
     lines (or JSON objects, with the seconds each took), failures on stderr.
       lookup host --from names.txt --concurrency 200 > addresses.txt
       cut -d' ' -f2 access.log | lookup --json host --from - --unordered
+    One process uses one core; --jobs N shares the list among N worker
+    processes (chunks of 512 names, output still in input order).
     Exit status: 0 all resolved, 2 a name did not resolve, 75 temporary
     failure, 64 bad option, 66 --from file unreadable.
     """
@@ -372,7 +376,7 @@ def host(
     if from_file is not None:
         return _host_bulk(opts.resolver(check_via(via), warn_files=True), from_file, names or [], via=via, family=family,
                           socktype=socktype, service=service, protocol=protocol, flags=flag or [], explain=explain,
-                          as_json=opts.json, concurrency=concurrency, ordered=not unordered)
+                          as_json=opts.json, concurrency=concurrency, ordered=not unordered, jobs=jobs)
     if not names:
         raise CliError("give at least one NAME, or --from FILE", EXIT_USAGE)
     return show_hosts(opts.resolver(check_via(via), warn_files=True), names, via=via, family=family, socktype=socktype, service=service,
@@ -381,7 +385,7 @@ def host(
 
 def _host_bulk(r: Resolver, source: str, names: list[str], *, via: str, family: str, socktype: Optional[str],
                service: Optional[str], protocol: Optional[str], flags: list[str], explain: bool, as_json: bool,
-               concurrency: int, ordered: bool) -> int:
+               concurrency: int, ordered: bool, jobs: int = 1) -> int:
     """``lookup host --from``: checks the options that do not combine, then streams."""
     from .bulkcmd import show_hosts_bulk
     from .hostcmds import PROTOCOLS, SOCKTYPES, check_port, flag_bits, number_or_name, parse_family
@@ -394,7 +398,7 @@ def _host_bulk(r: Resolver, source: str, names: list[str], *, via: str, family: 
     return show_hosts_bulk(r, source, names, family=parse_family(family),
                            socktype=number_or_name(socktype, SOCKTYPES, "--type"), service=service,
                            protocol=number_or_name(protocol, PROTOCOLS, "--proto"), flags=flag_bits(flags),
-                           as_json=as_json, concurrency=concurrency, ordered=ordered)
+                           as_json=as_json, concurrency=concurrency, ordered=ordered, jobs=jobs)
 
 
 @app.command()

@@ -20,13 +20,14 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import EXIT_NOINPUT, EXIT_USAGE, CliError
 from .hostcmds import report_host
 from .output import shown
 
 if TYPE_CHECKING:
+    from ..bulk import BulkResult
     from ..resolver import Resolver
 
 __all__ = ["names_from", "show_hosts_bulk"]
@@ -91,30 +92,89 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-def show_hosts_bulk(r: Resolver, source: str, names: Iterable[str], *, family: int, socktype: int, service: str | None,
-                    protocol: int, flags: int, as_json: bool, concurrency: int, ordered: bool) -> int:
-    """Resolve the command-line names, then the names of ``source``; print each outcome as it comes."""
-    import itertools
+def _report(result: BulkResult, as_json: bool) -> int:
+    """Print one name's outcome as ``lookup host NAME...`` prints it; its exit status."""
+    error = result.error
+    if error is not None and not isinstance(error, (OSError, UnicodeError)):
+        raise error
+    name = result.name if isinstance(result.name, str) else os.fsdecode(result.name)
+    return report_host(name, result.answer, error, as_json=as_json, multi=True,
+                       extra={"seconds": round(result.seconds, 6)} if as_json else None)
 
-    from ..bulk import resolve_many
+
+class _Capture:
+    """A text stream that keeps what is written (a worker's stdout or stderr), with the parent's isatty."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.parts: list[str] = []
+        self.terminal = terminal
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _render_chunk(results: list[BulkResult], *, as_json: bool, terminal: bool) -> tuple[str, str, int, list[bool]]:
+    """In a worker: a chunk's output, its failures' lines, its exit status and which names failed."""
+    out, err = _Capture(terminal), _Capture(False)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        codes = [_report(result, as_json) for result in results]
+    finally:
+        sys.stdout, sys.stderr = saved
+    return out.text(), err.text(), max(codes, default=0), [code != 0 for code in codes]
+
+
+def show_hosts_bulk(r: Resolver, source: str, names: Iterable[str], *, family: int, socktype: int, service: str | None,
+                    protocol: int, flags: int, as_json: bool, concurrency: int, ordered: bool, jobs: int = 1) -> int:
+    """Resolve the command-line names, then the names of ``source``; print each outcome as it comes.
+
+    ``jobs`` > 1 resolves in that many worker processes (``netdb.bulkjobs``),
+    each printing into a buffer that is copied out chunk by chunk.
+    """
+    import itertools
 
     if concurrency < 1 or concurrency > 4096:
         raise CliError(f"--concurrency must be from 1 to 4096, not {concurrency}", EXIT_USAGE)
+    if jobs < 1 or jobs > 64:
+        raise CliError(f"--jobs must be from 1 to 64, not {jobs}", EXIT_USAGE)
     stream = _open(source)
     progress = _Progress(_stderr_is_terminal())
     status = 0
     last_flush = time.monotonic()
+    hints: dict[str, Any] = {"port": service, "family": family, "socktype": socktype, "proto": protocol, "flags": flags,
+             "concurrency": concurrency, "ordered": ordered, "describe": as_json}
     try:
         all_names = itertools.chain(map(os.fsencode, names), names_from(stream, source))
-        for result in resolve_many(r, all_names, port=service, family=family, socktype=socktype, proto=protocol,
-                                   flags=flags, concurrency=concurrency, ordered=ordered,
-                                   describe=as_json):
-            error = result.error
-            if error is not None and not isinstance(error, (OSError, UnicodeError)):
-                raise error
-            name = result.name if isinstance(result.name, str) else os.fsdecode(result.name)
-            code = report_host(name, result.answer, error, as_json=as_json, multi=True,
-                               extra={"seconds": round(result.seconds, 6)} if as_json else None)
+        if jobs > 1:
+            from functools import partial
+
+            from ..bulkjobs import render_many
+            from .output import is_terminal
+
+            render = partial(_render_chunk, as_json=as_json, terminal=is_terminal())
+            for out, err, code, failed in render_many(r, all_names, render, jobs=jobs, **hints):
+                sys.stdout.write(out)
+                sys.stderr.write(err)
+                status = max(status, code)
+                for one in failed:
+                    progress.update(one)
+                sys.stdout.flush()
+            return status
+        from ..bulk import resolve_many
+
+        for result in resolve_many(r, all_names, **hints):
+            code = _report(result, as_json)
             status = max(status, code)
             progress.update(code != 0)
             now = time.monotonic()

@@ -1,0 +1,99 @@
+"""Bulk resolution over several processes: ``resolve_many`` in forked workers, chunk by chunk.
+
+One ``resolve_many`` runs on one core; a long name list on a multi-core
+machine can use more.  ``render_many`` cuts the names into chunks, has
+``jobs`` forked worker processes each resolve whole chunks with
+``resolve_many`` (every worker with its own copy of the resolver, its own
+sockets and its own file checks), and hands each chunk's results to
+``render`` *in the worker* — so what crosses back to the parent is whatever
+``render`` makes of them (the CLI: the bytes to print), not the answers.
+The rendered chunks come back in input order (or, ``ordered=False``, as they
+finish).
+
+Memory stays flat: names are read from the iterable only as chunks are
+handed out, and at most ``2 * jobs`` chunks are out at a time.  The workers
+are forked (the resolver and ``render`` are not pickled; they must be set up
+before the call), so this needs a platform with ``fork``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+from .bulk import BulkResult, resolve_many
+
+__all__ = ["render_many"]
+
+R = TypeVar("R")
+
+#: What each forked worker uses: (resolver, resolve_many's keyword arguments, render).  Set in the
+#: parent just before the workers are forked; never pickled.
+_WORK: tuple[Any, dict[str, Any], Callable[[list[BulkResult]], Any]] | None = None
+
+
+def _resolve_chunk(first: int, names: list[str | bytes]) -> Any:
+    """In a worker: resolve one chunk and render its results (positions counted from ``first``)."""
+    assert _WORK is not None, "render_many's worker was not forked from the caller"
+    resolver, hints, render = _WORK
+    results = [r._replace(position=first + r.position) for r in resolve_many(resolver, names, **hints)]
+    return render(results)
+
+
+def render_many(
+    resolver: Any,
+    names: Iterable[str | bytes],
+    render: Callable[[list[BulkResult]], R],
+    *,
+    jobs: int = 2,
+    chunk: int = 512,
+    ordered: bool = True,
+    concurrency: int = 256,
+    **hints: Any,
+) -> Iterator[R]:
+    """Resolve ``names`` in ``jobs`` worker processes; yield ``render(results)`` for each chunk.
+
+    ``render`` receives a chunk's ``BulkResult`` list (positions are in the
+    whole input) and runs in the worker; its value must pickle.
+    ``concurrency`` is the total of lookups in flight, shared by the workers;
+    ``hints`` are ``resolve_many``'s (``port``, ``family``, ``socktype``,
+    ``proto``, ``flags``, ``describe``, ``fast``).  ``ordered=False`` yields
+    chunks as they finish.
+    """
+    global _WORK
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    per_worker = max(1, -(-concurrency // jobs))
+    source = iter(names)
+    _WORK = (resolver, {**hints, "concurrency": per_worker}, render)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    out: deque[Future[Any]] = deque()
+    position = 0
+    try:
+        while True:
+            while len(out) < 2 * jobs:
+                names_chunk = list(itertools.islice(source, chunk))
+                if not names_chunk:
+                    break
+                out.append(pool.submit(_resolve_chunk, position, names_chunk))
+                position += len(names_chunk)
+            if not out:
+                return
+            if ordered:
+                yield out.popleft().result()
+                continue
+            finished, _ = wait(out, return_when=FIRST_COMPLETED)
+            for future in [f for f in out if f in finished]:
+                out.remove(future)
+                yield future.result()
+    finally:
+        for future in out:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        _WORK = None
