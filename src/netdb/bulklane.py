@@ -88,10 +88,15 @@ if TYPE_CHECKING:
     from .dns.config import DnsConfig
     from .resolver import Resolver
 
-__all__ = ["QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
+__all__ = ["MIN_PATIENCE", "PATIENCE_RTTS", "QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
 
 QUERIES_PER_SOCKET = 64
 """How many queries one lane socket sends before a fresh socket (a fresh source port) takes over."""
+
+MIN_PATIENCE = 0.25
+"""The least time (seconds) the lane waits for a pair before the full path takes the name over."""
+PATIENCE_RTTS = 8
+"""The lane waits this many smoothed pair times (when that is more than ``MIN_PATIENCE``)."""
 
 _MAX_DATAGRAM = 65535
 _MAX_UDP_QUERY = 512
@@ -117,6 +122,7 @@ class LaneLookup:
         "queries",
         "query",
         "question_end",
+        "sent",
         "servtuples",
         "sock",
         "waiting",
@@ -135,6 +141,7 @@ class LaneLookup:
         self.deadline = deadline
         self.owner = owner
         self.first: bytes | None = None  # the reply that arrived first (glibc's buffer 1)
+        self.sent = 0.0  # time.monotonic() when the queries went
         self.waiting = True
 
 
@@ -175,6 +182,22 @@ class Lane:
         self._order: deque[LaneLookup] = deque()
         self._random = b""
         self._random_at = 0
+        self._srtt: float | None = None
+
+    def patience(self) -> float:
+        """How long a lookup waits for its pair before the full path takes over (before resolv.conf's cap).
+
+        ``PATIENCE_RTTS`` times the smoothed time the pairs take (as TCP
+        smooths its round-trip time), at least ``MIN_PATIENCE``: a reply
+        lost on the way costs that, not resolv.conf's timeout, and the full
+        path then asks with glibc's own timeouts.
+        """
+        srtt = self._srtt
+        return MIN_PATIENCE if srtt is None else max(MIN_PATIENCE, PATIENCE_RTTS * srtt)
+
+    def _rtt_sample(self, seconds: float) -> None:
+        srtt = self._srtt
+        self._srtt = seconds if srtt is None else srtt + (seconds - srtt) / 8
 
     @classmethod
     def open(cls, resolver: Resolver, port: object, family: int, socktype: int, proto: int, flags: int,
@@ -275,10 +298,12 @@ class Lane:
             while qid in pending or qid in queries:
                 qid = self._qid()
             queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
-        deadline = time.monotonic() + conf.try_timeout(0)
+        now = time.monotonic()
+        deadline = now + min(float(conf.try_timeout(0)), self.patience())
         if query.deadline is not None and query.deadline < deadline:
             deadline = query.deadline
         lookup = LaneLookup(name, query, servtuples, queries, wire.translate(_LOWER), lane_sock, deadline, owner)
+        lookup.sent = now
         sock = lane_sock.sock
         try:
             for qid, data in queries.items():
@@ -354,6 +379,7 @@ class Lane:
                 lookup.first = data
                 continue
             self._drop(lookup)
+            self._rtt_sample(time.monotonic() - lookup.sent)
             out.append((lookup, self._answer(lookup, lookup.first, data)))
         if not pending and lane_sock is not self._current:
             self._close(lane_sock)

@@ -13,6 +13,7 @@ hostile-server module adds the lane to its fault catalogue
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,16 @@ def test_lane_with_a_dead_first_server(fault: Any, fixture_records: f.Records, t
     assert fast == [{**_shape(b)} for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
     assert all("ok" in x for x in fast)
     assert lane_answers == []
+
+
+def test_a_lost_reply_costs_the_lanes_patience_not_the_timeout(fault: Any, fixture_records: f.Records,
+                                                               tmp_path: Path) -> None:
+    # the first AAAA query for v4.test is never answered (a reply lost on the way); later ones are
+    srv: FaultServer = fault(fixture_records, [f.Rule("v4.test", f.Series(f.Drop(), f.Answer()), qtype="AAAA")])
+    r = resolver_for(srv, tmp_path, options=("timeout:5", "attempts:2"))
+    started = time.monotonic()
+    (result,) = resolve_many(r, ["v4.test"], socktype=socket.SOCK_STREAM)
+    took = time.monotonic() - started
+    assert result.error is None and to_tuples(result.answer)[0][4][0] == "192.0.2.104"
+    assert bulklane.MIN_PATIENCE <= took < 2.0, took  # glibc would wait resolv.conf's 5 s
+    assert [e.qtype for e in srv.log] == ["A", "AAAA", "A", "AAAA"]  # the lane's pair, then the full path's
