@@ -53,10 +53,12 @@ from __future__ import annotations
 import _socket  # the C class: no Python-level __init__/close per lookup
 import contextlib
 import itertools
+import os
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from . import interfaces
 from .files.gaiconf import GaiConf, PrefixEntry, ScopeEntry
@@ -550,12 +552,57 @@ class _Probe(NamedTuple):
     v6only: bool  # the IPv6 socket refused an IPv4 destination
 
 
+class _ProbeSockets(threading.local):
+    """This thread's probe sockets, one per family, kept between probes (glibc keeps one per sort)."""
+
+    def __init__(self) -> None:
+        self.by_family: dict[int, Any] = {}
+
+
+_probe_sockets = _ProbeSockets()
+_disconnect: tuple[Any, Any] | bool | None = None  # libc connect() and an AF_UNSPEC address; False: unavailable
+
+
+def _forget_probe_sockets() -> None:
+    """A forked child keeps none of the parent's probe sockets (another thread's or process's state)."""
+    global _probe_sockets
+    _probe_sockets = _ProbeSockets()
+
+
+os.register_at_fork(after_in_child=_forget_probe_sockets)
+
+
+def _libc_disconnect() -> tuple[Any, Any] | None:
+    """libc's ``connect`` with an AF_UNSPEC address (which dissolves a UDP association), or None."""
+    global _disconnect
+    if _disconnect is None:
+        try:
+            import ctypes
+
+            connect = ctypes.CDLL(None, use_errno=True).connect
+            connect.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_uint]
+            connect.restype = ctypes.c_int
+            _disconnect = (connect, ctypes.create_string_buffer(16))  # all zeros: sa_family AF_UNSPEC
+        except (OSError, AttributeError, ImportError):
+            _disconnect = False
+    return _disconnect if isinstance(_disconnect, tuple) else None
+
+
 def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int]) -> _Probe:
-    """UDP ``connect()`` + ``getsockname()`` on a fresh socket (sends nothing)."""
-    try:
-        sock = _socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
-    except OSError:
-        return _Probe(None, False, False)
+    """UDP ``connect()`` + ``getsockname()`` (sends nothing).
+
+    On a socket kept for the thread and family, dissolved afterwards with
+    an AF_UNSPEC ``connect`` as glibc does between its probes (a connected
+    UDP socket would keep its first source address), else on a fresh one.
+    """
+    disconnect = _libc_disconnect()
+    kept = _probe_sockets.by_family
+    sock = kept.pop(family, None) if disconnect is not None else None
+    if sock is None:
+        try:
+            sock = _socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        except OSError:
+            return _Probe(None, False, False)
     try:
         sock.connect(sockaddr)
         host = sock.getsockname()[0].split("%", 1)[0]
@@ -567,7 +614,10 @@ def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int])
                 v6only = bool(sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
         return _Probe(None, True, v6only)
     finally:
-        sock.close()
+        if disconnect is not None and disconnect[0](sock.fileno(), disconnect[1], 16) == 0:
+            kept[family] = sock
+        else:
+            sock.close()
 
 
 def _lookup(snap: interfaces.InterfaceSnapshot, packed: bytes, family: int, sock_af: int) -> Source:

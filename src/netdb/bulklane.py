@@ -48,6 +48,7 @@ from __future__ import annotations
 import _socket
 import errno as errno_mod
 import os
+import re
 import socket
 import struct
 import time
@@ -106,6 +107,8 @@ _RA = 0x0080
 _QUESTION_TAIL = {T_A: struct.pack("!HH", T_A, CLASS_IN), T_AAAA: struct.pack("!HH", T_AAAA, CLASS_IN)}
 _OPT = b"\x00" + struct.pack("!HHIH", T_OPT, EDNS_PAYLOAD, 0, 0)
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+#: A character no numeric host has (outside a ``%scope``): such a name skips ``text_to_binary``.
+_NOT_NUMERIC = re.compile(r"[^0-9A-Fa-fXx.:]")
 _AF_INET = int(socket.AF_INET)
 _AF_INET6 = int(socket.AF_INET6)
 _SOCK_FLAGS = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
@@ -183,6 +186,21 @@ class Lane:
         self._random = b""
         self._random_at = 0
         self._srtt: float | None = None
+        self._conf: DnsConfig | None = None
+        self._conf_ok = False
+        self._fixed = b""
+        self._tail = b""
+        self._first_timeout = 0.0
+
+    def _use_conf(self, conf: DnsConfig) -> None:
+        """Take in a resolv.conf: whether the lane may run under it, and the parts of every query."""
+        self._conf = conf
+        self._conf_ok = not (conf.fatal or not conf.servers or conf.use_vc or conf.no_aaaa or conf.single_request
+                             or conf.single_request_reopen or (conf.rotate and len(conf.servers) > 1))
+        self._fixed = struct.pack("!HHHHH", 0x0100 | (0x0020 if conf.trust_ad else 0), 1, 0, 0,
+                                  1 if conf.edns0 else 0)  # flags and counts, as res_nmkquery writes them
+        self._tail = _OPT if conf.edns0 else b""
+        self._first_timeout = float(conf.try_timeout(0)) if conf.servers else 0.0
 
     def patience(self) -> float:
         """How long a lookup waits for its pair before the full path takes over (before resolv.conf's cap).
@@ -260,16 +278,15 @@ class Lane:
             return None
         resolver = self.resolver
         conf, state = resolver.dns_setup()
-        if (conf.fatal or not conf.servers or conf.use_vc or conf.no_aaaa or conf.single_request
-                or conf.single_request_reopen or state.single_request or state.single_request_reopen
-                or (conf.rotate and len(conf.servers) > 1)):
+        if conf is not self._conf:
+            self._use_conf(conf)
+        if not self._conf_ok or state.single_request or state.single_request_reopen:
             return None
         query = HostQuery(resolver, None, None, describe=self.describe)
         if query.switch_error is not None or not _files_then_dns(query, name):
             return None
         try:
-            found = Found()
-            if text_to_binary(name, AF_UNSPEC, 0, found):
+            if ("%" in name or _NOT_NUMERIC.search(name) is None) and text_to_binary(name, AF_UNSPEC, 0, Found()):
                 return None
             servtuples = get_servtuples(query, self.port, parse_service(self.port, 0), self.socktype, self.proto)
         except OSError:
@@ -283,8 +300,7 @@ class Lane:
         wire = pton(candidate)
         if wire is None or (candidate is not raw and not binary_hnok(wire)):
             return None  # (res_hnok passed: the name as is is a valid host name in wire form too)
-        fixed = struct.pack("!HHHHH", 0x0100 | (0x0020 if conf.trust_ad else 0), 1, 0, 0, 1 if conf.edns0 else 0)
-        tail = _OPT if conf.edns0 else b""
+        fixed, tail = self._fixed, self._tail
         if HEADER_SIZE + len(wire) + 4 + len(tail) > _MAX_UDP_QUERY:
             return None
         try:
@@ -299,7 +315,7 @@ class Lane:
                 qid = self._qid()
             queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
         now = time.monotonic()
-        deadline = now + min(float(conf.try_timeout(0)), self.patience())
+        deadline = now + min(self._first_timeout, self.patience())
         if query.deadline is not None and query.deadline < deadline:
             deadline = query.deadline
         lookup = LaneLookup(name, query, servtuples, queries, wire.translate(_LOWER), lane_sock, deadline, owner)

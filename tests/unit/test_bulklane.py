@@ -117,3 +117,18 @@ def test_plain_is_what_send_dg_keeps(flags: int, ancount: int, arcount: int) -> 
     rcode, tc, aa, ra = flags & 0xF, flags & 0x0200, flags & 0x0400, flags & 0x0080
     skipped = rcode == 0 and ancount == 0 and not aa and not ra and arcount == 0
     assert _plain(header) == (rcode == 0 and not tc and not skipped)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(name=st.one_of(st.text(alphabet="0123456789abcdefxXABCDEF.:% gGz-_\t", max_size=40),
+                      st.from_regex(r"\A[0-9a-fA-F:.x]{1,30}[g-z ][0-9a-fA-F:.x]{0,10}\Z")))
+def test_names_the_numeric_prefilter_skips_are_not_numeric(name: str) -> None:
+    from netdb.bulklane import _NOT_NUMERIC
+    from netdb.gai import Found, text_to_binary
+
+    if "%" in name or _NOT_NUMERIC.search(name) is None:
+        return
+    try:
+        assert not text_to_binary(name, 0, 0, Found())
+    except OSError:
+        raise AssertionError(f"text_to_binary raised for {name!r}") from None
