@@ -54,8 +54,9 @@ import struct
 import time
 from collections import deque
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import readlog
 from .dns.answers import gaih_getanswer
 from .dns.names import MAXDNAME, binary_hnok, pton, res_hnok
 from .dns.wire import (
@@ -86,7 +87,7 @@ from .switch import NOTFOUND, SUCCESS
 if TYPE_CHECKING:
     import select
 
-    from .dns.config import DnsConfig
+    from .dns.config import DnsConfig, Server
     from .resolver import Resolver
 
 __all__ = ["MIN_PATIENCE", "PATIENCE_RTTS", "QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
@@ -114,6 +115,20 @@ _AF_INET6 = int(socket.AF_INET6)
 _SOCK_FLAGS = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
 
 
+_IGNORED, _UNPLAIN, _WAITING, _PAIR = range(4)
+
+
+class _Plan(NamedTuple):
+    """What the lane asks for a name: the name, the call's HostQuery and servtuples, the question, where, until when."""
+
+    name: str
+    query: HostQuery
+    servtuples: list[Any]
+    wire: bytes
+    server: Server
+    deadline: float
+
+
 class LaneLookup:
     """One name in the lane: its queries, the replies so far, what the driver attached."""
 
@@ -133,7 +148,7 @@ class LaneLookup:
     )
 
     def __init__(self, name: str, query: HostQuery, servtuples: list[Any], queries: dict[int, bytes],
-                 wire_lower: bytes, sock: _LaneSocket, deadline: float, owner: Any) -> None:
+                 wire_lower: bytes, sock: _LaneSocket | None, deadline: float, owner: Any) -> None:
         self.name = name
         self.wire_lower = wire_lower  # the name asked, in wire form, lower case
         self.question_end = HEADER_SIZE + len(wire_lower) + 4  # where the question ends (name, type, class)
@@ -172,7 +187,7 @@ class Lane:
     """
 
     def __init__(self, resolver: Resolver, port: str | None, socktype: int, proto: int, describe: bool,
-                 poller: select.epoll) -> None:
+                 poller: select.epoll | None) -> None:
         self.resolver = resolver
         self.port = port
         self.socktype = socktype
@@ -195,8 +210,9 @@ class Lane:
     def _use_conf(self, conf: DnsConfig) -> None:
         """Take in a resolv.conf: whether the lane may run under it, and the parts of every query."""
         self._conf = conf
-        self._conf_ok = not (conf.fatal or not conf.servers or conf.use_vc or conf.no_aaaa or conf.single_request
-                             or conf.single_request_reopen or (conf.rotate and len(conf.servers) > 1))
+        self._conf_ok = not (conf.fatal or not conf.servers or conf.attempts < 1 or conf.use_vc or conf.no_aaaa
+                             or conf.single_request or conf.single_request_reopen
+                             or (conf.rotate and len(conf.servers) > 1))
         self._fixed = struct.pack("!HHHHH", 0x0100 | (0x0020 if conf.trust_ad else 0), 1, 0, 0,
                                   1 if conf.edns0 else 0)  # flags and counts, as res_nmkquery writes them
         self._tail = _OPT if conf.edns0 else b""
@@ -219,7 +235,7 @@ class Lane:
 
     @classmethod
     def open(cls, resolver: Resolver, port: object, family: int, socktype: int, proto: int, flags: int,
-             describe: bool, poller: select.epoll) -> Lane | None:
+             describe: bool, poller: select.epoll | None) -> Lane | None:
         """A lane for these hints (``port`` as the socket module takes it), or None when no name can take it."""
         if family != AF_UNSPEC or flags != 0 or not isinstance(socktype, int) or not isinstance(proto, int):
             return None
@@ -239,8 +255,7 @@ class Lane:
         self._random_at = at + 2
         return (self._random[at] << 8) | self._random[at + 1]
 
-    def _socket_for(self, conf: Any) -> _LaneSocket:
-        server = conf.servers[0]
+    def _socket_for(self, server: Server) -> _LaneSocket:
         key = (server.family, server.sockaddr)
         current = self._current
         if current is not None and current.sent < QUERIES_PER_SOCKET and self._current_key == key:
@@ -257,19 +272,21 @@ class Lane:
             raise
         lane_sock = _LaneSocket(sock)
         self.fds[lane_sock.fd] = lane_sock
-        self.poller.register(lane_sock.fd, 1)  # EPOLLIN
+        if self.poller is not None:
+            self.poller.register(lane_sock.fd, 1)  # EPOLLIN
         self._current, self._current_key = lane_sock, key
         return lane_sock
 
     def _close(self, lane_sock: _LaneSocket) -> None:
         if self.fds.pop(lane_sock.fd, None) is not None:
-            self.poller.unregister(lane_sock.fd)
+            if self.poller is not None:
+                self.poller.unregister(lane_sock.fd)
             lane_sock.sock.close()
         if self._current is lane_sock:
             self._current = None
 
-    def begin(self, host: str | bytes, owner: Any) -> LaneLookup | None:
-        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent)."""
+    def plan(self, host: object) -> _Plan | None:
+        """What the lane would ask for ``host`` (nothing is sent), or None when the name takes the full path."""
         try:
             name = c_host(host)
         except (UnicodeError, TypeError):
@@ -300,29 +317,44 @@ class Lane:
         wire = pton(candidate)
         if wire is None or (candidate is not raw and not binary_hnok(wire)):
             return None  # (res_hnok passed: the name as is is a valid host name in wire form too)
-        fixed, tail = self._fixed, self._tail
-        if HEADER_SIZE + len(wire) + 4 + len(tail) > _MAX_UDP_QUERY:
+        if HEADER_SIZE + len(wire) + 4 + len(self._tail) > _MAX_UDP_QUERY:
             return None
-        try:
-            lane_sock = self._socket_for(conf)
-        except OSError:
-            return None
-        pending = lane_sock.pending
-        queries: dict[int, bytes] = {}
-        for qtype in (T_A, T_AAAA):
-            qid = self._qid()
-            while qid in pending or qid in queries:
-                qid = self._qid()
-            queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
         now = time.monotonic()
         deadline = now + min(self._first_timeout, self.patience())
         if query.deadline is not None and query.deadline < deadline:
+            if query.deadline <= now:
+                return None  # glibc's path sends nothing past the caller's deadline
             deadline = query.deadline
-        lookup = LaneLookup(name, query, servtuples, queries, wire.translate(_LOWER), lane_sock, deadline, owner)
-        lookup.sent = now
+        return _Plan(name, query, servtuples, wire, conf.servers[0], deadline)
+
+    def _lookup(self, plan: _Plan, taken: dict[int, Any], sock: _LaneSocket | None, owner: Any) -> LaneLookup:
+        """The plan's two queries, with random ids none of ``taken`` has."""
+        fixed, tail, wire = self._fixed, self._tail, plan.wire
+        queries: dict[int, bytes] = {}
+        for qtype in (T_A, T_AAAA):
+            qid = self._qid()
+            while qid in taken or qid in queries:
+                qid = self._qid()
+            queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
+        lookup = LaneLookup(plan.name, plan.query, plan.servtuples, queries, wire.translate(_LOWER), sock,
+                            plan.deadline, owner)
+        lookup.sent = time.monotonic()
+        return lookup
+
+    def begin(self, host: str | bytes, owner: Any) -> LaneLookup | None:
+        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent)."""
+        plan = self.plan(host)
+        if plan is None:
+            return None
+        try:
+            lane_sock = self._socket_for(plan.server)
+        except OSError:
+            return None
+        pending = lane_sock.pending
+        lookup = self._lookup(plan, pending, lane_sock, owner)
         sock = lane_sock.sock
         try:
-            for qid, data in queries.items():
+            for qid, data in lookup.queries.items():
                 sock.send(data)
                 pending[qid] = lookup
         except OSError:
@@ -341,6 +373,8 @@ class Lane:
         """Forget the lookup's awaited replies; close its socket when that was the last use."""
         lookup.waiting = False
         lane_sock = lookup.sock
+        if lane_sock is None:
+            return
         pending = lane_sock.pending
         for qid in lookup.queries:
             if pending.get(qid) is lookup:
@@ -375,34 +409,49 @@ class Lane:
                 return out
             if len(data) < HEADER_SIZE:
                 continue
-            lookup = pending.get((data[0] << 8) | data[1])
+            qid = (data[0] << 8) | data[1]
+            lookup = pending.get(qid)
             if lookup is None:
                 continue
-            qid = (data[0] << 8) | data[1]
-            sent = lookup.queries[qid]
-            # the usual reply repeats the question as sent (up to case): res_queriesmatch is true then
-            question = sent[HEADER_SIZE:lookup.question_end]
-            echoed = data[HEADER_SIZE:lookup.question_end]
-            if not (data[4:6] == b"\x00\x01" and (echoed == question or echoed.translate(_LOWER) == question.translate(_LOWER))
-                    ) and not queries_match(sent, data):
-                continue  # glibc ignores it and keeps waiting
-            del pending[qid]
-            if not _plain(data):
-                self._drop(lookup)
-                out.append((lookup, None))
+            verdict = self.take(lookup, qid, data)
+            if verdict == _IGNORED:
                 continue
-            if lookup.first is None:
-                lookup.first = data
+            del pending[qid]
+            if verdict == _WAITING:
                 continue
             self._drop(lookup)
-            self._rtt_sample(time.monotonic() - lookup.sent)
-            out.append((lookup, self._answer(lookup, lookup.first, data)))
+            out.append((lookup, None if verdict == _UNPLAIN else self._answer(lookup, lookup.first, data)))
         if not pending and lane_sock is not self._current:
             self._close(lane_sock)
         return out
 
-    def _answer(self, lookup: LaneLookup, ans1: bytes, ans2: bytes) -> GaiAnswer | None:
+    def take(self, lookup: LaneLookup, qid: int, data: bytes) -> int:
+        """Decide on one datagram with the id of one of the lookup's queries (at least a header long).
+
+        ``_IGNORED``: not a reply to it (glibc ignores it and keeps waiting);
+        ``_UNPLAIN``: a reply the lane does not read (the full path takes the
+        name); ``_WAITING``: the first reply of the pair, kept; ``_PAIR``:
+        the second (``lookup.first`` holds the first).
+        """
+        sent = lookup.queries[qid]
+        # the usual reply repeats the question as sent (up to case): res_queriesmatch is true then
+        end = lookup.question_end
+        question = sent[HEADER_SIZE:end]
+        echoed = data[HEADER_SIZE:end]
+        if not (data[4:6] == b"\x00\x01" and (echoed == question or echoed.translate(_LOWER) == question.translate(_LOWER))
+                ) and not queries_match(sent, data):
+            return _IGNORED
+        if not _plain(data):
+            return _UNPLAIN
+        if lookup.first is None:
+            lookup.first = data
+            return _WAITING
+        self._rtt_sample(time.monotonic() - lookup.sent)
+        return _PAIR
+
+    def _answer(self, lookup: LaneLookup, ans1: bytes | None, ans2: bytes) -> GaiAnswer | None:
         """The full path's answer for this pair of plain replies, or None where it would go on searching."""
+        assert ans1 is not None
         if _ancount(ans1) == 0 and _ancount(ans2) == 0:
             return None  # NODATA for both: res_search tries the next candidate
         end = lookup.question_end
@@ -534,3 +583,4 @@ def _run(gen: Any) -> Any:
         return done.value
     gen.close()
     raise OSError(errno_mod.EINVAL, "the files source asked for I/O")
+

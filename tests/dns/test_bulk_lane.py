@@ -66,6 +66,11 @@ def _shape(result: Any) -> dict[str, Any]:
     return {"ok": normalise(to_tuples(result.answer)), "origins": [a.origin for a in result.answer.addresses]}
 
 
+def _full(r: Any, name: str | bytes, port: object, family: int, socktype: int) -> dict[str, Any]:
+    """getaddrinfo's outcome by the full path alone (``Resolver.resolve`` never takes the lane)."""
+    return outcome(lambda *a: to_tuples(r.resolve(*a)), name, port, family, socktype)
+
+
 @pytest.fixture
 def lane_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The names the lane answered itself (not sent down the full path)."""
@@ -104,8 +109,7 @@ def test_lane_answers_equal_the_full_path(knot: KnotServer, tmp_path: Path, lane
     assert len(fast) == len(full) == len(NAMES)
     for name, a, b in zip(NAMES, fast, full, strict=True):
         assert a == b, name
-        single = outcome(r.getaddrinfo, name, port, family, socktype)
-        assert {k: v for k, v in a.items() if k != "origins"} == single, name
+        assert {k: v for k, v in a.items() if k != "origins"} == _full(r, name, port, family, socktype), name
     if family == 0:
         # the plain names (most of the bulk zone at least) took the lane
         assert len(lane_answers) >= 350, len(lane_answers)
@@ -120,7 +124,7 @@ def test_lane_off_for_files_switches_it_cannot_skip(knot: KnotServer, tmp_path: 
         names = [bulk_name(i) for i in range(50)] + ["fromfile.test", "localhost"]
         got = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
         assert [{k: v for k, v in g.items() if k != "origins"} for g in got] == [
-            outcome(r.getaddrinfo, n, None, 0, socket.SOCK_STREAM) for n in names], nsswitch
+            _full(r, n, None, 0, socket.SOCK_STREAM) for n in names], nsswitch
         if nsswitch.startswith("hosts: dns files"):
             assert len(lane_answers) >= 50
     # "files [NOTFOUND=return] dns", "files myhostname dns", "dns [SUCCESS=continue]": never the lane
@@ -172,3 +176,24 @@ def test_a_lost_reply_costs_the_lanes_patience_not_the_timeout(fault: Any, fixtu
     assert result.error is None and to_tuples(result.answer)[0][4][0] == "192.0.2.104"
     assert bulklane.MIN_PATIENCE <= took < 2.0, took  # glibc would wait resolv.conf's 5 s
     assert [e.qtype for e in srv.log] == ["A", "AAAA", "A", "AAAA"]  # the lane's pair, then the full path's
+
+
+
+def test_lane_sends_nothing_where_glibc_sends_nothing(knot: KnotServer, tmp_path: Path,
+                                                      lane_answers: list[str]) -> None:
+    names = [bulk_name(i) for i in range(20)]
+    r = resolver_for(knot, tmp_path, options=("timeout:1", "attempts:0"), name="no-attempts")
+    got = list(resolve_many(r, names, socktype=socket.SOCK_STREAM))
+    assert {b.error.args[0] for b in got if b.error is not None} == {socket.EAI_AGAIN}
+    assert all(b.error is not None for b in got)
+    # a caller's deadline already past: the full path refuses to send, and so does the lane
+    import netdb
+
+    r = resolver_for(knot, tmp_path, name="deadline")
+    with netdb.deadline(0.001):
+        time.sleep(0.01)
+        got = list(resolve_many(r, names, socktype=socket.SOCK_STREAM))
+        full = [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+    assert [b.error.args[0] if b.error else None for b in got] == [x["args"][0] for x in full]
+    assert {x["args"][0] for x in full} == {socket.EAI_AGAIN}
+    assert lane_answers == []
