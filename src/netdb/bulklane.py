@@ -56,7 +56,6 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import readlog
 from .dns.answers import gaih_getanswer
 from .dns.names import MAXDNAME, binary_hnok, pton, res_hnok
 from .dns.wire import (
