@@ -76,7 +76,7 @@ ROWS: list[Row] = [
     Row("control characters in an argument", "lookup serv \\x1b[2J",
         "lookup: service '\\x1b[2J' not found in DIR/services", 2),
     # options and commands
-    Row("unknown option", "lookup host web --bogus", "lookup: No such option: --bogus (try `lookup host --help`)", 64),
+    Row("unknown option", "lookup host web --xyzzy", "lookup: No such option: --xyzzy (try `lookup host --help`)", 64),
     Row("unknown option", "lookup host web --famly 4",
         "lookup: No such option: --famly (Possible options: --family, --flag, --from) (try `lookup host --help`)", 64),
     Row("unknown option (getent command)", "lookup services --bogus",
@@ -100,6 +100,7 @@ ROWS: list[Row] = [
     Row("--timeout not positive", "lookup --timeout 0 host web",
         "lookup: --timeout must be a positive number of seconds, not 0.0", 64),
     Row("--concurrency 0", "lookup host --from - --concurrency 0", "lookup: --concurrency must be from 1 to 4096, not 0", 64),
+    Row("--jobs 0", "lookup host --from - --jobs 0", "lookup: --jobs must be from 1 to 64, not 0", 64),
     Row("non-numeric --concurrency", "lookup host --from - --concurrency many",
         "lookup: Invalid value for '--concurrency' / '-c': 'many' is not a valid int (try `lookup host --help`)", 64),
     Row("options that do not combine", "lookup host --from - --explain",
