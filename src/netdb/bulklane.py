@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     from .dns.config import DnsConfig, Server
     from .resolver import Resolver
 
-__all__ = ["MIN_PATIENCE", "PATIENCE_RTTS", "QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
+__all__ = ["BYPASS_NAMES", "HIT_WINDOW", "MIN_PATIENCE", "PATIENCE_RTTS", "QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
 
 QUERIES_PER_SOCKET = 64
 """How many queries one lane socket sends before a fresh socket (a fresh source port) takes over."""
@@ -98,6 +98,11 @@ MIN_PATIENCE = 0.25
 """The least time (seconds) the lane waits for a pair before the full path takes the name over."""
 PATIENCE_RTTS = 8
 """The lane waits this many smoothed pair times (when that is more than ``MIN_PATIENCE``)."""
+
+HIT_WINDOW = 64
+"""Lane lookups per window of the lane's hit count (see ``Lane.begin``)."""
+BYPASS_NAMES = 512
+"""Names sent straight down the full path after a window in which most lane lookups left the lane."""
 
 _MAX_DATAGRAM = 65535
 _MAX_UDP_QUERY = 512
@@ -200,6 +205,9 @@ class Lane:
         self._random = b""
         self._random_at = 0
         self._srtt: float | None = None
+        self._window_answered = 0
+        self._window_done = 0
+        self._bypass = 0
         self._conf: DnsConfig | None = None
         self._conf_ok = False
         self._fixed = b""
@@ -340,8 +348,26 @@ class Lane:
         lookup.sent = time.monotonic()
         return lookup
 
+    def _tally(self, answered: bool) -> None:
+        """Count a lookup the lane finished; after a window where most left it, step aside for a while."""
+        self._window_answered += answered
+        self._window_done += 1
+        if self._window_done == HIT_WINDOW:
+            if self._window_answered * 2 < HIT_WINDOW:
+                self._bypass = BYPASS_NAMES
+            self._window_answered = self._window_done = 0
+
     def begin(self, host: str | bytes, owner: Any) -> LaneLookup | None:
-        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent)."""
+        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent).
+
+        After ``HIT_WINDOW`` lane lookups of which fewer than half were
+        answered by the lane (a list of mostly nonexistent names, a server
+        that drops replies), the next ``BYPASS_NAMES`` names go straight to
+        the full path: each would otherwise be asked twice.
+        """
+        if self._bypass:
+            self._bypass -= 1
+            return None
         plan = self.plan(host)
         if plan is None:
             return None
@@ -387,6 +413,8 @@ class Lane:
             lookup.waiting = False
         lane_sock.pending.clear()
         self._close(lane_sock)
+        for _ in failed:
+            self._tally(False)
         return [(lookup, None) for lookup in failed]
 
     def receive(self, fd: int) -> list[tuple[LaneLookup, GaiAnswer | None]]:
@@ -419,7 +447,9 @@ class Lane:
             if verdict == _WAITING:
                 continue
             self._drop(lookup)
-            out.append((lookup, None if verdict == _UNPLAIN else self._answer(lookup, lookup.first, data)))
+            answer = None if verdict == _UNPLAIN else self._answer(lookup, lookup.first, data)
+            self._tally(answer is not None)
+            out.append((lookup, answer))
         if not pending and lane_sock is not self._current:
             self._close(lane_sock)
         return out
@@ -488,6 +518,7 @@ class Lane:
             lookup = order.popleft()
             if lookup.waiting:
                 self._drop(lookup)
+                self._tally(False)
                 yield lookup, None
 
     def close(self) -> None:

@@ -84,6 +84,8 @@ def lane_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return got
 
     monkeypatch.setattr(bulklane.Lane, "_answer", counting)
+    # every name tries the lane here, however many leave it (the lists mix plain and odd names)
+    monkeypatch.setattr(bulklane, "BYPASS_NAMES", 0)
     yield answered
 
 
@@ -196,4 +198,18 @@ def test_lane_sends_nothing_where_glibc_sends_nothing(knot: KnotServer, tmp_path
         full = [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
     assert [b.error.args[0] if b.error else None for b in got] == [x["args"][0] for x in full]
     assert {x["args"][0] for x in full} == {socket.EAI_AGAIN}
+    assert lane_answers == []
+
+
+def test_lane_steps_aside_when_most_names_leave_it(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                                   lane_answers: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulklane, "BYPASS_NAMES", 512)
+    srv: FaultServer = fault(fixture_records)
+    r = resolver_for(srv, tmp_path, options=("timeout:3", "attempts:2"))
+    names = [f"nosuch{i}.test" for i in range(1200)]
+    got = list(resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=8))  # (a Python responder)
+    assert {b.error.args[0] for b in got if b.error is not None} == {socket.EAI_NONAME} and len(got) == 1200
+    # the full path asks 2 queries per name; the lane's extra pairs stop after each window of misses
+    windows = -(-len(names) // (bulklane.HIT_WINDOW + 512))
+    assert len(srv.log) <= 2 * len(names) + 2 * bulklane.HIT_WINDOW * windows + 2 * 64
     assert lane_answers == []
