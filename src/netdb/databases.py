@@ -8,7 +8,6 @@ wins**, names match exactly (case-sensitively) except in /etc/networks, where
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
 
@@ -138,7 +137,7 @@ class NetworksDB(_Table[netent]):
 
     def index_by_addr(self, net: int, addrtype: int) -> int | None:
         """``getnetbyaddr(net, type)``: type AF_INET or AF_UNSPEC matches (every entry is AF_INET)."""
-        if addrtype not in (socket.AF_UNSPEC, socket.AF_INET):
+        if addrtype not in (0, 2):  # AF_UNSPEC, AF_INET
             return None
         return self._by_net.get(net & 0xFFFFFFFF)
 

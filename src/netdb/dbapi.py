@@ -15,7 +15,6 @@ module's text.
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING, Any
 
 from . import readlog
@@ -26,6 +25,8 @@ from .watch import existing as existing_watcher
 
 if TYPE_CHECKING:
     from .resolver import Resolver
+
+_AF_INET = 2  # socket.AF_INET, without loading socket for a services lookup
 
 __all__ = [
     "DbQuery",
@@ -240,7 +241,7 @@ def getnetbyname(resolver: Resolver, name: str) -> netent:
     return entry
 
 
-def getnetbyaddr(resolver: Resolver, net: int, addrtype: int = socket.AF_INET) -> netent:
+def getnetbyaddr(resolver: Resolver, net: int, addrtype: int = _AF_INET) -> netent:
     """C ``getnetbyaddr``: the first line with this host-order network number."""
     i, table = lookup(resolver, "networks", lambda t: t.index_by_addr(net, addrtype))
     if i is None:

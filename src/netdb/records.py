@@ -10,8 +10,10 @@ not ``htons(80)``), and addresses are strings in presentation form
 
 from __future__ import annotations
 
-import socket
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["addrinfo", "hostent", "netent", "protoent", "rpcent", "servent"]
 

@@ -14,14 +14,11 @@ configures it.  Module-level functions in ``netdb`` use a default Resolver.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import dbapi
-from .deadlines import earliest
-from .errors import ConfigError
 from .filecache import CachedFile, Snapshot
 from .files.nsswitch import NsswitchConf, parse_nsswitch, unreadable_nsswitch
 
@@ -39,6 +36,8 @@ if TYPE_CHECKING:
     from .switch import Step
 
 __all__ = ["Resolver"]
+
+_AF_INET = 2  # socket.AF_INET (2 on every platform); socket itself is loaded only where needed
 
 _SYNC_PERFORM: list[Callable[[Any], Any]] = []  # netdb.dns.syncio.perform, once loaded
 
@@ -156,6 +155,8 @@ class Resolver:
     ) -> None:
         self.etc = os.fspath(etc) if etc is not None else _default_etc()
         if not os.path.isdir(self.etc):
+            from .errors import ConfigError
+
             raise ConfigError("no such directory" if not os.path.exists(self.etc) else "not a directory", self.etc)
         self.env: Mapping[str, str] = os.environ if env is None else env
         self._hostname = hostname
@@ -225,7 +226,11 @@ class Resolver:
     @property
     def hostname(self) -> str:
         """The host name this Resolver uses (``socket.gethostname()`` unless given)."""
-        return self._hostname if self._hostname is not None else socket.gethostname()
+        if self._hostname is not None:
+            return self._hostname
+        import socket
+
+        return socket.gethostname()
 
     def hosts_db(self) -> Snapshot[HostsDB]:
         """The current hosts file, indexed."""
@@ -335,6 +340,8 @@ class Resolver:
         The earlier of ``timeout`` seconds from now and the deadline of the
         enclosing ``netdb.deadline`` block (see ``netdb.deadlines``).
         """
+        from .deadlines import earliest
+
         return earliest(self.timeout)
 
     def file_problems(self) -> list[str]:
@@ -392,7 +399,7 @@ class Resolver:
         """The network entry for a name or alias, ignoring ASCII case; ``OSError('network not found')``."""
         return dbapi.getnetbyname(self, name)
 
-    def getnetbyaddr(self, net: int, type: int = socket.AF_INET) -> netent:
+    def getnetbyaddr(self, net: int, type: int = _AF_INET) -> netent:
         """The network entry for a host-order network number (127.0.0.0 is 0x7f000000)."""
         return dbapi.getnetbyaddr(self, net, type)
 

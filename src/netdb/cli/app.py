@@ -62,7 +62,6 @@ class Options:
         read that exists but could not be read (the host commands, whose
         errors do not name the file; getent's commands stay silent as getent).
         """
-        from ..errors import ConfigError
         from ..resolver import Resolver
         from . import RESOLVERS
 
@@ -72,7 +71,11 @@ class Options:
             if warn_files:
                 RESOLVERS.append(r)
             return r
-        except ConfigError as exc:
+        except OSError as exc:  # netdb.errors (and socket with it) is loaded only on failure
+            from ..errors import ConfigError
+
+            if not isinstance(exc, ConfigError):
+                raise
             import os
 
             from .output import shown
