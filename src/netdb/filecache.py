@@ -39,8 +39,6 @@ What happened decides ``status`` and ``stage``, modelled on glibc's
 ``errno`` and ``error`` say why.
 """
 
-from __future__ import annotations
-
 import errno as errno_mod
 import os
 import stat

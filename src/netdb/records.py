@@ -6,14 +6,17 @@ Each record is an immutable named tuple with readable field names (``name``,
 socket module's conventions: numbers are in host byte order (``s_port`` is 80,
 not ``htons(80)``), and addresses are strings in presentation form
 (``"192.0.2.1"``), not packed bytes.
+
+``addrinfo`` (and the ``SockAddr`` alias) are defined in ``netdb._addrinfo``,
+loaded on first access: it needs the socket module, which a services lookup
+does not.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    import socket
+    from ._addrinfo import SockAddr as SockAddr
+    from ._addrinfo import addrinfo
 
 __all__ = ["addrinfo", "hostent", "netent", "protoent", "rpcent", "servent"]
 
@@ -168,42 +171,15 @@ class rpcent(NamedTuple):
         return self.number
 
 
-SockAddr = tuple[str, int] | tuple[str, int, int, int]
+def __getattr__(name: str) -> Any:
+    if name in ("addrinfo", "SockAddr"):
+        from . import _addrinfo
+
+        value = getattr(_addrinfo, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class addrinfo(NamedTuple):
-    """``struct addrinfo``: one result of getaddrinfo.
-
-    Compares equal to the plain 5-tuple that ``socket.getaddrinfo`` returns.
-    """
-
-    family: socket.AddressFamily
-    type: socket.SocketKind
-    proto: int
-    canonname: str
-    sockaddr: SockAddr
-
-    @property
-    def ai_family(self) -> socket.AddressFamily:
-        """The address family."""
-        return self.family
-
-    @property
-    def ai_socktype(self) -> socket.SocketKind:
-        """The socket type."""
-        return self.type
-
-    @property
-    def ai_protocol(self) -> int:
-        """The protocol number."""
-        return self.proto
-
-    @property
-    def ai_canonname(self) -> str:
-        """The canonical name (set on the first result only, with AI_CANONNAME)."""
-        return self.canonname
-
-    @property
-    def ai_addr(self) -> SockAddr:
-        """The socket address."""
-        return self.sockaddr
+def __dir__() -> list[str]:
+    return sorted({*globals(), "addrinfo", "SockAddr"})

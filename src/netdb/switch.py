@@ -18,8 +18,6 @@ there ends the lookup with an error (see ``netdb.gai``); other databases
 single-entry answers cannot be merged either.
 """
 
-from __future__ import annotations
-
 import errno
 import time
 from collections.abc import Callable, Generator, Sequence

@@ -1,7 +1,5 @@
 """Diagnostics: what a parser skipped or doubted, with file and line."""
 
-from __future__ import annotations
-
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = ["Diagnostic", "Parsed"]

@@ -52,8 +52,6 @@ The rules below were read from ``nss/nss_database.c`` and
   depending on the flags; Python's socket functions crash with SIGSEGV).
 """
 
-from __future__ import annotations
-
 import errno
 from collections.abc import Collection, Mapping
 from types import MappingProxyType

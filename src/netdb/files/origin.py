@@ -7,8 +7,6 @@ the host name (resolv.conf's default search domain), or glibc's built-in
 default.  The configuration parsers attach an ``Origin`` to each value.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 __all__ = ["DEFAULT", "Origin"]
@@ -33,12 +31,12 @@ class Origin(NamedTuple):
     note: str = ""
 
     @classmethod
-    def file(cls, path: str, line: int, note: str = "") -> Origin:
+    def file(cls, path: str, line: int, note: str = "") -> "Origin":
         """A line of a configuration file."""
         return cls("file", path, line, note)
 
     @classmethod
-    def env(cls, name: str, note: str = "") -> Origin:
+    def env(cls, name: str, note: str = "") -> "Origin":
         """An environment variable."""
         return cls("env", name, 0, note)
 
