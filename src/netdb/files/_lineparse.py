@@ -9,12 +9,9 @@ fields; every database then checks the fields it expects.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from ._text import logical_lines, needs_c_split
-
-_C_SPLIT = re.compile("[ \t\n\v\f\r]+")
+from ._text import c_space_runs, logical_lines, needs_c_split
 
 
 def records(text: str) -> Iterator[tuple[int, list[str], str]]:
@@ -25,10 +22,11 @@ def records(text: str) -> Iterator[tuple[int, list[str], str]]:
     when no ``/protocol`` follows it).
     """
     slow = needs_c_split(text)
+    c_spaces = c_space_runs() if slow else None
     for lineno, line in enumerate(logical_lines(text), 1):
         cut = line.find("#")
         if cut >= 0:
             line = line[:cut]
-        fields = [f for f in _C_SPLIT.split(line) if f] if slow else line.split()
+        fields = [f for f in c_spaces.split(line) if f] if c_spaces is not None else line.split()
         if fields:
             yield lineno, fields, line

@@ -11,14 +11,15 @@ are decoded as UTF-8 with ``surrogateescape``: every byte survives, and
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 # The characters C's isspace() accepts in glibc's locales.
 C_SPACE = " \t\n\v\f\r"
 
-# Characters that Python's str.split() treats as whitespace but C does not.
-_PY_ONLY_SPACE = re.compile("[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-_C_SPLIT = re.compile("[ \t\n\v\f\r]+")
+# Characters that Python's str.split() treats as whitespace but C does not;
+# the ASCII ones are looked for without a regular expression.
+_PY_ONLY_SPACE = "[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -53,16 +54,33 @@ def _raw_errors(exc: UnicodeError) -> tuple[bytes, int]:
 codecs.register_error("netdb-raw", _raw_errors)
 
 
+# The regular expressions are compiled on first use: most files are ASCII
+# without a \x1c-\x1f byte, and need neither.
+
+
+@functools.cache
+def _py_only_space() -> re.Pattern[str]:
+    return re.compile(_PY_ONLY_SPACE)
+
+
+@functools.cache
+def c_space_runs() -> re.Pattern[str]:
+    """The compiled ``[ \\t\\n\\v\\f\\r]+``: one run of C whitespace (to split on)."""
+    return re.compile("[ \t\n\v\f\r]+")
+
+
 def needs_c_split(text: str) -> bool:
     """True when ``text`` holds characters ``str.split()`` would wrongly split on."""
-    return _PY_ONLY_SPACE.search(text) is not None
+    if text.isascii():  # constant time: only \x1c-\x1f can be there
+        return "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return _py_only_space().search(text) is not None
 
 
 def c_split(text: str) -> list[str]:
     """Split on C whitespace only (``str.split()`` also splits on NBSP, U+2028 ...)."""
-    if _PY_ONLY_SPACE.search(text) is None:
+    if not needs_c_split(text):
         return text.split()
-    return [f for f in _C_SPLIT.split(text) if f]
+    return [f for f in c_space_runs().split(text) if f]
 
 
 def ascii_lower(text: str) -> str:
