@@ -28,7 +28,14 @@ def parse_services(text: str, path: str = "/etc/services") -> Parsed[servent]:
             diags.append(Diagnostic(path, lineno, f"service {name!r} has no port; glibc ignores this line"))
             continue
         field = fields[1]
-        number = strtou32(field, 0)
+        # Most ports are plain decimal ("3306/tcp"): int() reads them as
+        # strtoul does; anything else (0x.., octal, signs, > 9 digits) goes to strtou32.
+        slash = field.find("/")
+        digits = field if slash < 0 else field[:slash]
+        if digits.isdigit() and digits.isascii() and len(digits) < 10 and (len(digits) == 1 or digits[0] != "0"):
+            number: tuple[int, int] | None = (int(digits), len(digits))
+        else:
+            number = strtou32(field, 0)
         if number is None:
             diags.append(Diagnostic(path, lineno, f"port {field!r} is not a number from 0 to 4294967295; glibc ignores this line"))
             continue
