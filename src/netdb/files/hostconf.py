@@ -35,8 +35,8 @@ file; ``HostConf.messages`` holds them byte-for-byte (as text).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from ._text import C_SPACE, ascii_lower, decode, encode_raw
 from .diagnostics import Diagnostic
@@ -52,7 +52,6 @@ _KEYWORDS = ("order", "trim", "multi", "reorder")
 _SPACE = frozenset(C_SPACE.encode())
 
 
-@dataclass(frozen=True, slots=True)
 class HostConf:
     """The effective host.conf settings.
 
@@ -65,6 +64,14 @@ class HostConf:
     current value was set.  ``messages`` are glibc's stderr texts, exactly.
     """
 
+    # Written out as a frozen dataclass would generate it (same constructor,
+    # repr, equality, hash, FrozenInstanceError, copy), without importing
+    # dataclasses and building the class at startup: about a millisecond
+    # that every ``lookup host`` paid (as NsswitchConf).
+    __slots__ = ("path", "missing", "multi", "reorder", "trim", "trim_origins", "origins", "messages", "diagnostics")  # noqa: RUF023
+    _FIELDS = __slots__
+    __match_args__ = ("path", "missing", "multi", "reorder", "trim", "trim_origins", "origins", "messages", "diagnostics")
+
     path: str
     missing: bool
     multi: bool
@@ -74,6 +81,57 @@ class HostConf:
     origins: Mapping[str, Origin]
     messages: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+    def __init__(self, path: str, missing: bool, multi: bool, reorder: bool, trim: tuple[str, ...],
+                 trim_origins: tuple[Origin, ...], origins: Mapping[str, Origin], messages: tuple[str, ...],
+                 diagnostics: tuple[Diagnostic, ...]) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "path", path)
+        setattr_(self, "missing", missing)
+        setattr_(self, "multi", multi)
+        setattr_(self, "reorder", reorder)
+        setattr_(self, "trim", trim)
+        setattr_(self, "trim_origins", trim_origins)
+        setattr_(self, "origins", origins)
+        setattr_(self, "messages", messages)
+        setattr_(self, "diagnostics", diagnostics)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if type(self) is HostConf or name in self._FIELDS:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is HostConf or name in self._FIELDS:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, HostConf)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __getstate__(self) -> list[Any]:
+        return list(self._values())
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for f, value in zip(self._FIELDS, state, strict=False):
+            object.__setattr__(self, f, value)
 
     def origin(self, setting: str) -> Origin:
         """Where ``setting`` (``multi``, ``reorder`` or ``trim``) came from."""
