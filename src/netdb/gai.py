@@ -21,8 +21,6 @@ The steps, in glibc's order:
 raises ``gaierror`` (or ``OSError`` for EAI_SYSTEM, as Python does).
 """
 
-from __future__ import annotations
-
 import errno as errno_mod
 import os
 import socket

@@ -10,8 +10,6 @@ Names longer than the socket module's buffers (1024 and 31 bytes) are
 EAI_OVERFLOW.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import socket

@@ -9,8 +9,6 @@ A source that needs DNS yields requests (see ``netdb.switch``); the drivers in
 ``netdb.drive`` run them.
 """
 
-from __future__ import annotations
-
 import errno as errno_mod
 import socket
 import threading
@@ -80,7 +78,7 @@ class HostQuery:
     __slots__ = ("_hosts", "deadline", "describe", "h_errno", "mode", "multi", "python_buffer", "resolver",
                  "sources", "switch_errno", "switch_error", "trace")
 
-    def __init__(self, resolver: Resolver, trace: list[Step] | None = None, deadline: float | None = None, *,
+    def __init__(self, resolver: "Resolver", trace: list[Step] | None = None, deadline: float | None = None, *,
                  mode: str = "global", python_buffer: bool = False, describe: bool = False) -> None:
         self.resolver = resolver
         self.trace = trace
@@ -292,7 +290,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _HEX_COLON_DOT = frozenset("0123456789abcdefABCDEF:.")
 
 
-def local_domain(resolver: Resolver) -> str:
+def local_domain(resolver: "Resolver") -> str:
     """glibc's ``nrl_domainname``: the domain NI_NOFQDN cuts at ("" when none).
 
     The part after the first dot of the first of: the official name of

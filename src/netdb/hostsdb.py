@@ -23,8 +23,6 @@ For a file of 1,000,000 ``0.0.0.0 name`` lines the index holds about 2.5
 bytes per byte of file beside the text.
 """
 
-from __future__ import annotations
-
 import gc
 import re
 import socket

@@ -7,8 +7,6 @@ name; duplicate names and aliases are kept.  Which lines a lookup uses depends
 on the family asked for; that logic lives in ``netdb.hostsdb``, not here.
 """
 
-from __future__ import annotations
-
 import socket
 from typing import NamedTuple
 
