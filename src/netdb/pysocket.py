@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from .drive import run_sync
 from .errors import HOST_NOT_FOUND, herror
 from .gai import AI_ADDRCONFIG, AI_NUMERICHOST, AI_PASSIVE, GaiAnswer, gai_core
-from .gni import gni_core
 from .hostnss import HostQuery, set_thread_h_errno, thread_h_errno
 from .records import hostent
 from .switch import SUCCESS, Step
@@ -309,6 +308,8 @@ def getnameinfo_gen(resolver: Resolver, sockaddr: object, flags: object) -> Gene
             raise OSError("IPv4 sockaddr must be 2 tuple")
     else:
         entry = entry._replace(scope_id=scope_id)
+    from .gni import gni_core  # here: getaddrinfo and gethostbyname* do not need netdb.gni
+
     gni = yield from gni_core(HostQuery(resolver, deadline=query.deadline, mode="local"), entry.packed, entry.port,
                               entry.scope_id, flag_bits)
     return py_str(gni.host), gni.service
