@@ -14,7 +14,9 @@ configures it.  Module-level functions in ``netdb`` use a default Resolver.
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -340,8 +342,13 @@ class Resolver:
         The earlier of ``timeout`` seconds from now and the deadline of the
         enclosing ``netdb.deadline`` block (see ``netdb.deadlines``).
         """
-        from .deadlines import earliest
-
+        deadlines = sys.modules.get("netdb.deadlines")
+        if deadlines is None:
+            # No ``netdb.deadline`` block can be open before netdb.deadlines is
+            # loaded: what its earliest() would say, without loading it (and
+            # contextvars) for every lookup that never uses a deadline block.
+            return None if self.timeout is None else time.monotonic() + self.timeout
+        earliest: Callable[[float | None], float | None] = deadlines.earliest
         return earliest(self.timeout)
 
     def file_problems(self) -> list[str]:
