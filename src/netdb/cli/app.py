@@ -5,8 +5,6 @@ imports the code it runs when it runs, so that ``lookup serv mysql`` loads
 neither DNS nor address sorting.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Optional
 
 import typer
@@ -53,7 +51,7 @@ class Options:
         self.timeout = timeout
         self.nameservers = nameservers
 
-    def resolver(self, via: str = "nss", *, warn_files: bool = False) -> Resolver:
+    def resolver(self, via: str = "nss", *, warn_files: bool = False) -> "Resolver":
         """The Resolver for ``--etc`` (or ``$NETDB_ETC``, or /etc), ``--timeout`` and ``--nameserver``.
 
         ``via`` ``files`` or ``dns`` replaces the hosts line of nsswitch.conf
@@ -386,7 +384,7 @@ def host(
                       protocol=protocol, flags=flag or [], explain=explain, as_json=opts.json)
 
 
-def _host_bulk(r: Resolver, source: str, names: list[str], *, via: str, family: str, socktype: Optional[str],
+def _host_bulk(r: "Resolver", source: str, names: list[str], *, via: str, family: str, socktype: Optional[str],
                service: Optional[str], protocol: Optional[str], flags: list[str], explain: bool, as_json: bool,
                concurrency: int, ordered: bool, jobs: int = 1) -> int:
     """``lookup host --from``: checks the options that do not combine, then streams."""
