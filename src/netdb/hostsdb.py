@@ -43,7 +43,7 @@ _V6_LOOPBACK = b"\0" * 15 + b"\x01"
 _V4_LOOPBACK = b"\x7f\0\0\x01"
 # Keys are name hashes cut to 30 bits: small ints (28 bytes) instead of 36-byte ones.
 _HASH_MASK = (1 << 30) - 1
-_LONG_LINE = re.compile("[^\n]{1000}")
+_LONG_LINE = "[^\n]{1000}"  # compiled (and cached by re) when first searched for
 
 
 def v4_mode_address(packed: bytes) -> bytes | None:
@@ -313,7 +313,7 @@ class HostsDB:
         return 0
 
     def _find_oversized(self) -> tuple[tuple[int, bool, bytes | None], ...]:
-        if _LONG_LINE.search(self._text) is None:
+        if re.search(_LONG_LINE, self._text) is None:
             return ()
         out = []
         for lineno, raw in enumerate(self._text.split("\n"), 1):
