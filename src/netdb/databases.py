@@ -61,6 +61,14 @@ class ServicesDB(_Table[servent]):
     def __init__(self, parsed: Parsed[servent], path: str = "/etc/services") -> None:
         super().__init__(parsed, path)
         self._by_name = _first_by_names(self.entries)
+        # The other indexes are built on first use (_more_indexes): a lookup
+        # by name alone, such as ``lookup serv mysql``, needs none of them.
+        self._by_name_proto: dict[tuple[str, str], int] | None = None
+        self._by_port: dict[int, int] | None = None
+        self._by_port_proto: dict[tuple[int, str], int] | None = None
+
+    def _more_indexes(self) -> tuple[dict[tuple[str, str], int], dict[int, int], dict[tuple[int, str], int]]:
+        """Build the by-name-and-protocol and by-port indexes (two threads may both: same dicts)."""
         by_name_proto: dict[tuple[str, str], int] = {}
         by_port: dict[int, int] = {}
         by_port_proto: dict[tuple[int, str], int] = {}
@@ -72,18 +80,28 @@ class ServicesDB(_Table[servent]):
         self._by_name_proto = by_name_proto
         self._by_port = by_port
         self._by_port_proto = by_port_proto
+        return by_name_proto, by_port, by_port_proto
 
     def index_by_name(self, name: str, proto: str | None = None) -> int | None:
         """Index of the first entry named ``name`` (and with protocol ``proto``)."""
         if proto is None:
             return self._by_name.get(name)
-        return self._by_name_proto.get((name, proto))
+        index = self._by_name_proto
+        if index is None:
+            index = self._more_indexes()[0]
+        return index.get((name, proto))
 
     def index_by_port(self, port: int, proto: str | None = None) -> int | None:
         """Index of the first entry with ``port`` (and protocol ``proto``)."""
         if proto is None:
-            return self._by_port.get(port)
-        return self._by_port_proto.get((port, proto))
+            by_port = self._by_port
+            if by_port is None:
+                by_port = self._more_indexes()[1]
+            return by_port.get(port)
+        index = self._by_port_proto
+        if index is None:
+            index = self._more_indexes()[2]
+        return index.get((port, proto))
 
     def by_name(self, name: str, proto: str | None = None) -> servent | None:
         """``getservbyname``: the first entry with this name or alias (exact case)."""
