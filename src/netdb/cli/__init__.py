@@ -124,14 +124,18 @@ _GLOBAL_WITH_VALUE = frozenset({"--etc", "--timeout", "--nameserver"})
 def _narrowed(app: Any, argv: list[str] | None) -> Any:
     """The app with only the command being invoked, when ``argv`` names one.
 
-    typer turns every registered command into a click command (reading its
-    signature and annotations) before running any; a one-shot ``lookup serv
-    mysql`` need not pay for the other sixteen.  Help, completion, unknown
-    names and anything unusual get the whole app, so what users see is the
-    same.
+    Only that command's section of declarations is imported (``load_commands``),
+    and typer, which turns every registered command into a click command
+    (reading its signature and annotations) before running any, builds only
+    that one: a one-shot ``lookup serv mysql`` need not pay for the other
+    sixteen.  Help, completion, unknown names and anything unusual get the
+    whole app, so what users see is the same.
     """
+    from .app import load_commands
+
     args = sys.argv[1:] if argv is None else argv
     if any(key.startswith("_LOOKUP_COMPLETE") for key in os.environ):
+        load_commands()
         return app
     i = 0
     while i < len(args):
@@ -141,10 +145,14 @@ def _narrowed(app: Any, argv: list[str] | None) -> Any:
         elif arg == "--json" or (arg.startswith("--") and arg.split("=", 1)[0] in _GLOBAL_WITH_VALUE):
             i += 1
         elif arg.startswith("-"):
+            load_commands()
             return app
         else:
             break
     else:
+        load_commands()
+        return app
+    if not load_commands(args[i]):
         return app
     import copy
 
