@@ -9,15 +9,21 @@ wins**, names match exactly (case-sensitively) except in /etc/networks, where
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from .files._text import ascii_lower
 from .files.diagnostics import Diagnostic, Parsed
-from .records import netent, protoent, rpcent, servent
+from .records import servent
+
+if TYPE_CHECKING:
+    from .records import netent, protoent, rpcent
 
 __all__ = ["NetworksDB", "ProtocolsDB", "RpcDB", "ServicesDB"]
 
-R = TypeVar("R", servent, protoent, netent, rpcent)
+# Unconstrained, and the other tables name their record type as a string, so
+# that importing this module (for the services table) does not load
+# netdb._records_other.
+R = TypeVar("R")
 
 
 class _Table(Generic[R]):
@@ -114,7 +120,7 @@ class ServicesDB(_Table[servent]):
         return None if i is None else self.entries[i]
 
 
-class ProtocolsDB(_Table[protoent]):
+class ProtocolsDB(_Table["protoent"]):
     """/etc/protocols: lookups by name and by number."""
 
     __slots__ = ("_by_name", "_by_number")
@@ -136,7 +142,7 @@ class ProtocolsDB(_Table[protoent]):
         return self._by_number.get(number)
 
 
-class NetworksDB(_Table[netent]):
+class NetworksDB(_Table["netent"]):
     """/etc/networks: lookups by name (ASCII case-insensitive) and by network number."""
 
     __slots__ = ("_by_name", "_by_net")
@@ -160,7 +166,7 @@ class NetworksDB(_Table[netent]):
         return self._by_net.get(net & 0xFFFFFFFF)
 
 
-class RpcDB(_Table[rpcent]):
+class RpcDB(_Table["rpcent"]):
     """/etc/rpc: lookups by name and by program number."""
 
     __slots__ = ("_by_name", "_by_number")

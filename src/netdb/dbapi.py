@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import readlog
 from .filecache import current_at
-from .records import hostent, netent, protoent, rpcent, servent
 from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
 from .watch import existing as existing_watcher
 
 if TYPE_CHECKING:
+    from .records import hostent, netent, protoent, rpcent, servent
     from .resolver import Resolver
 
 _AF_INET = 2  # socket.AF_INET, without loading socket for a services lookup

@@ -7,9 +7,10 @@ socket module's conventions: numbers are in host byte order (``s_port`` is 80,
 not ``htons(80)``), and addresses are strings in presentation form
 (``"192.0.2.1"``), not packed bytes.
 
-``addrinfo`` (and the ``SockAddr`` alias) are defined in ``netdb._addrinfo``,
-loaded on first access: it needs the socket module, which a services lookup
-does not.
+``protoent``, ``netent`` and ``rpcent`` are defined in ``netdb._records_other``
+and ``addrinfo`` (with the ``SockAddr`` alias) in ``netdb._addrinfo``, each
+module loaded the first time one of its names is asked for: the services and
+host lookups need neither (and ``addrinfo`` needs the socket module).
 """
 
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from ._addrinfo import SockAddr as SockAddr
     from ._addrinfo import addrinfo
+    from ._records_other import netent, protoent, rpcent
 
 __all__ = ["addrinfo", "hostent", "netent", "protoent", "rpcent", "servent"]
 
@@ -90,96 +92,20 @@ class servent(NamedTuple):
         return self.proto
 
 
-class protoent(NamedTuple):
-    """``struct protoent``: one line of /etc/protocols."""
-
-    name: str
-    aliases: tuple[str, ...]
-    number: int
-
-    @property
-    def p_name(self) -> str:
-        """The official protocol name."""
-        return self.name
-
-    @property
-    def p_aliases(self) -> tuple[str, ...]:
-        """The alias names."""
-        return self.aliases
-
-    @property
-    def p_proto(self) -> int:
-        """The protocol number."""
-        return self.number
-
-
-class netent(NamedTuple):
-    """``struct netent``: one line of /etc/networks."""
-
-    name: str
-    aliases: tuple[str, ...]
-    addrtype: int
-    net: int
-
-    @property
-    def n_name(self) -> str:
-        """The official network name."""
-        return self.name
-
-    @property
-    def n_aliases(self) -> tuple[str, ...]:
-        """The alias names."""
-        return self.aliases
-
-    @property
-    def n_addrtype(self) -> int:
-        """The address family (always AF_INET)."""
-        return self.addrtype
-
-    @property
-    def n_net(self) -> int:
-        """The network number in host byte order (127.0.0.0 is 0x7f000000)."""
-        return self.net
-
-    @property
-    def network(self) -> str:
-        """The network number as a dotted quad (what ``inet_ntoa`` prints)."""
-        n = self.net & 0xFFFFFFFF
-        return f"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
-
-
-class rpcent(NamedTuple):
-    """``struct rpcent``: one line of /etc/rpc."""
-
-    name: str
-    aliases: tuple[str, ...]
-    number: int
-
-    @property
-    def r_name(self) -> str:
-        """The official program name."""
-        return self.name
-
-    @property
-    def r_aliases(self) -> tuple[str, ...]:
-        """The alias names."""
-        return self.aliases
-
-    @property
-    def r_number(self) -> int:
-        """The RPC program number."""
-        return self.number
+_LAZY = {"protoent": "_records_other", "netent": "_records_other", "rpcent": "_records_other",
+         "addrinfo": "_addrinfo", "SockAddr": "_addrinfo"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("addrinfo", "SockAddr"):
-        from . import _addrinfo
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        value = getattr(_addrinfo, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"netdb.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), "addrinfo", "SockAddr"})
+    return sorted({*globals(), *_LAZY})
