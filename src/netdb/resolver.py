@@ -13,6 +13,7 @@ configures it.  Module-level functions in ``netdb`` use a default Resolver.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -180,9 +181,7 @@ class Resolver:
 
             for db, line in switch.items():
                 self._switch_override[db] = parse_sources(line, 0)[0]
-        from .sources import usable_host_sources
-
-        self.host_sources = usable_host_sources(frozenset(nss_modules))
+        self._nss_modules = frozenset(nss_modules)
         self._dns: tuple[Any, Any, Any] | None = None
         self._dns_state: Any = None
         self._cursors = threading.local()
@@ -211,6 +210,18 @@ class Resolver:
         self._resolvconf: CachedFile[ResolvConf] = CachedFile(path("resolv.conf"), self._parse_resolv_conf)
 
     # -- configuration ---------------------------------------------------
+
+    @functools.cached_property
+    def host_sources(self) -> frozenset[str]:
+        """The hosts sources netdb answers for here: files, dns, and myhostname.
+
+        myhostname only when its NSS module is installed or named in
+        ``nss_modules``.  Found on first use (a services lookup never needs
+        it), then kept.
+        """
+        from .sources import usable_host_sources
+
+        return usable_host_sources(self._nss_modules)
 
     def answer_memo(self) -> Any:
         """This Resolver's memo of answers from files alone (``netdb.gaimemo.AnswerMemo``)."""
