@@ -8,12 +8,13 @@ getent does not escape them either (``lookup`` does, outside these commands).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files._text import encode_raw
-from .records import hostent, netent, protoent, rpcent, servent
+
+if TYPE_CHECKING:
+    from .records import hostent, netent, protoent, rpcent, servent
 
 __all__ = [
     "format_ahosts",
@@ -56,12 +57,13 @@ def format_hosts(h: hostent) -> bytes:
     return b"".join(b"%-15s %s\n" % (a.encode(), names) for a in h.addr_list)
 
 
+# Linux's numbers, written out so that the services formats do not load socket.
 _SOCKTYPE_NAMES = {
-    socket.SOCK_STREAM: b"STREAM",
-    socket.SOCK_DGRAM: b"DGRAM",
-    socket.SOCK_RAW: b"RAW",
-    socket.SOCK_SEQPACKET: b"SEQPACKET",
-    socket.SOCK_RDM: b"RDM",
+    1: b"STREAM",  # SOCK_STREAM
+    2: b"DGRAM",  # SOCK_DGRAM
+    3: b"RAW",  # SOCK_RAW
+    5: b"SEQPACKET",  # SOCK_SEQPACKET
+    4: b"RDM",  # SOCK_RDM
     6: b"DCCP",  # SOCK_DCCP
     10: b"PACKET",  # SOCK_PACKET
 }

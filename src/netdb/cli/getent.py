@@ -9,7 +9,6 @@ enumeration), 2 when any key was not.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -68,6 +67,8 @@ def _numbered(r: Resolver, db: str, key: str, by_number: Callable[[int], Any], b
 
 
 def _networks(r: Resolver, key: str) -> bool:
+    import socket
+
     from ..inet import inet_addr
 
     try:
@@ -82,6 +83,8 @@ def _networks(r: Resolver, key: str) -> bool:
 
 
 def _hosts(r: Resolver, key: str) -> bool:
+    import socket
+
     from ..drive import run_sync
     from ..hostnss import HostQuery
     from ..inet import inet_pton4, inet_pton6
@@ -101,11 +104,14 @@ def _hosts(r: Resolver, key: str) -> bool:
     return True
 
 
-def _ahosts(r: Resolver, key: str, family: int, addrconfig: bool, idn: bool) -> bool:
+def _ahosts(r: Resolver, key: str, family_name: str, addrconfig: bool, idn: bool) -> bool:
+    import socket
+
     from ..errors import gaierror
     from ..gai import AI_ADDRCONFIG, AI_CANONIDN, AI_CANONNAME, AI_IDN, AI_V4MAPPED
     from ..pysocket import to_tuples
 
+    family: int = getattr(socket, family_name)
     flags = AI_V4MAPPED | AI_CANONNAME | (AI_ADDRCONFIG if addrconfig else 0) | (AI_IDN | AI_CANONIDN if idn else 0)
     try:
         answer = r.resolve(os.fsencode(key), None, family, 0, 0, flags)
@@ -127,9 +133,10 @@ def run_getent(r: Resolver, database: str, keys: Sequence[str], *, addrconfig: b
         "rpc": lambda k: _numbered(r, "rpc", k, r.getrpcbynumber, lambda n: _by_name(r, "rpc", n), fmt.format_rpc),
         "networks": lambda k: _networks(r, k),
         "hosts": lambda k: _hosts(r, k),
-        "ahosts": lambda k: _ahosts(r, k, socket.AF_UNSPEC, addrconfig, idn),
-        "ahostsv4": lambda k: _ahosts(r, k, socket.AF_INET, addrconfig, idn),
-        "ahostsv6": lambda k: _ahosts(r, k, socket.AF_INET6, addrconfig, idn),
+        # Families by name: _ahosts loads the socket module (the services lookups do not).
+        "ahosts": lambda k: _ahosts(r, k, "AF_UNSPEC", addrconfig, idn),
+        "ahostsv4": lambda k: _ahosts(r, k, "AF_INET", addrconfig, idn),
+        "ahostsv6": lambda k: _ahosts(r, k, "AF_INET6", addrconfig, idn),
     }
     find = lookups[database]
     status = EXIT_OK
