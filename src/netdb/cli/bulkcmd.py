@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import EXIT_NOINPUT, EXIT_USAGE, CliError
+from . import EXIT_NOINPUT, EXIT_USAGE, CliError, resume_gc
 from .hostcmds import report_host
 from .output import shown
 
@@ -144,6 +144,7 @@ def show_hosts_bulk(r: Resolver, source: str, names: Iterable[str], *, family: i
     """
     import itertools
 
+    resume_gc()  # a long list of names: cycles (a timed-out query's traceback ...) must not pile up
     if concurrency < 1 or concurrency > 4096:
         raise CliError(f"--concurrency must be from 1 to 4096, not {concurrency}", EXIT_USAGE)
     if jobs < 1 or jobs > 64:
