@@ -44,6 +44,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .watch import QUIET
+
 __all__ = [
     "FALLBACK_SECONDS",
     "IFA_F_DADFAILED",
@@ -458,6 +460,21 @@ class _Watcher:
             self._local.poller = poller
         return poller
 
+    def hold(self) -> None:
+        """Until ``release``, this thread sees no notification (``interfaces.hold``)."""
+        local = self._local
+        if getattr(local, "held", None) is None:
+            local.held = self._poller()
+            local.poller = QUIET
+
+    def release(self) -> None:
+        """End ``hold``."""
+        local = self._local
+        held = getattr(local, "held", None)
+        if held is not None:
+            local.poller = held
+            local.held = None
+
     def changed(self) -> bool:
         """True when at least one notification (or an overflow) arrived; drains them (any thread)."""
         if not self._poller().poll(0):
@@ -500,39 +517,33 @@ def invalidate() -> None:
     _current = None
 
 
-_held = threading.local()
-
-
 def hold() -> None:
-    """Until ``release``, this thread's ``snapshot`` checks the kernel once and then answers the same snapshot.
+    """Check the kernel now; until ``release``, this thread's ``snapshot`` checks it no more.
 
     For work that stands for many calls made at one moment (a batch of bulk
-    lookups); never held across code the caller runs.
+    lookups); never held across code the caller runs.  This thread's poll
+    object is swapped for one that reports nothing, so ``snapshot`` costs
+    the same as ever when nothing is held.
     """
-    _held.snapshot = False
+    snapshot()
+    watcher = _watcher
+    if watcher is not None:
+        watcher.hold()
 
 
 def release() -> None:
     """End ``hold``: every ``snapshot`` checks the kernel again."""
-    _held.snapshot = None
+    watcher = _watcher
+    if watcher is not None:
+        watcher.release()
 
 
 def snapshot() -> InterfaceSnapshot:
     """The current interface snapshot, re-read only when the kernel reports a change.
 
     Cheap when nothing changed (one ``poll()``; none while ``hold`` is in
-    force and the snapshot known).  See the module docstring for the
-    invalidation rules.
+    force).  See the module docstring for the invalidation rules.
     """
-    held = getattr(_held, "snapshot", None)
-    if held is None:
-        return _snapshot()
-    if held is False:
-        held = _held.snapshot = _snapshot()
-    return held
-
-
-def _snapshot() -> InterfaceSnapshot:
     global _current, _watcher
     current = _current
     watcher = _watcher

@@ -22,6 +22,7 @@ import os
 import select
 import sys
 import threading
+from typing import Any
 
 __all__ = ["WATCH_AFTER", "Watcher", "existing", "watcher"]
 
@@ -82,31 +83,31 @@ class Watcher:
         return poller
 
     def hold(self) -> None:
-        """Until ``release``, this thread's ``current`` polls once and then answers the same generation.
+        """Take in pending events now; until ``release``, this thread's ``current`` polls no more.
 
         For work that stands for many calls made at one moment (a batch of
         bulk lookups): the files are checked for all of them at once, as if
         every change came just after the batch.  Never held across code the
-        caller runs (a generator's ``yield``).
+        caller runs (a generator's ``yield``).  This thread's poll object is
+        swapped for one that reports nothing, so ``current`` costs the same
+        as ever when nothing is held.
         """
-        self._local.held = -1
+        self.current()
+        local = self._local
+        if getattr(local, "held", None) is None:
+            local.held = local.poll
+            local.poll = QUIET
 
     def release(self) -> None:
         """End ``hold``: every ``current`` polls again."""
-        self._local.held = None
+        local = self._local
+        held = getattr(local, "held", None)
+        if held is not None:
+            local.poll = held
+            local.held = None
 
     def current(self) -> int:
-        """The generation after taking in any pending event (one ``poll``; none while held and known)."""
-        local = self._local
-        held: int | None = getattr(local, "held", None)
-        if held is not None:
-            if held >= 0:
-                return held
-            local.held = self._current()
-            return int(local.held)
-        return self._current()
-
-    def _current(self) -> int:
+        """The generation after taking in any pending event (one ``poll``; none while held)."""
         poller = getattr(self._local, "poll", None) or self._thread_poll()
         # Drain and advance under the lock, and wait for a drain in progress:
         # otherwise a thread could find the queue emptied by another one
@@ -124,6 +125,17 @@ class Watcher:
                     self.generation += 1
         return self.generation
 
+
+class _Quiet:
+    """A stand-in for a ``select.poll`` object that never reports an event (see ``Watcher.hold``)."""
+
+    def poll(self, timeout: float | None = None) -> list[tuple[int, int]]:
+        """No event."""
+        return []
+
+
+QUIET: Any = _Quiet()
+"""The poll object a held thread uses."""
 
 _WATCHER: Watcher | None = None
 _FAILED = False
