@@ -16,10 +16,11 @@ A name takes the lane when (checked per call and per name, conservatively):
 * the hosts switch walks only ``files`` sources before ``dns``, each of
   which answers NOTFOUND with ``[NOTFOUND=continue]``, and ``dns`` has
   ``[SUCCESS=return]``;
-* resolv.conf names a server and sets none of ``use-vc``, ``no-aaaa``,
-  ``single-request``, ``single-request-reopen`` (nor has glibc's fallback to
-  them been learnt), ``rotate`` over several servers, or an error glibc
-  refuses;
+* resolv.conf names a server, allows at least one attempt and sets none of
+  ``use-vc``, ``no-aaaa``, ``single-request``, ``single-request-reopen``
+  (nor has glibc's fallback to them been learnt), ``rotate`` over several
+  servers, or an error glibc refuses;
+* the caller's deadline has not passed;
 * the name is not numeric, is a valid host name (``res_hnok``), its first
   search candidate encodes and both queries fit in 512 bytes.
 
@@ -38,9 +39,14 @@ start, which asks again and decides as glibc does.
 
 The lane differs from glibc in its I/O only: the queries of several lookups
 share a socket (each socket carries at most ``QUERIES_PER_SOCKET`` queries,
-ids are random and unique among a socket's pending queries), and a lookup
-whose pair is not complete after the first server's timeout goes down the
-full path, which starts again at the first server.
+ids are random and unique among a socket's pending queries); a lookup whose
+pair is not complete within the lane's patience (``PATIENCE_RTTS`` smoothed
+pair times, at least ``MIN_PATIENCE``, at most the first server's timeout)
+goes down the full path, which starts again at the first server; and a name
+that leaves the lane is asked twice — which is why the lane steps aside for
+``BYPASS_NAMES`` names after a window of ``HIT_WINDOW`` lookups most of
+which left it.  Single lookups never take the lane (their queries must be
+glibc's, one by one).
 """
 
 from __future__ import annotations
