@@ -69,16 +69,19 @@ class _Moment:
     between results) nothing is held.
     """
 
-    __slots__ = ("watcher",)
+    __slots__ = ("lane", "watcher")
 
-    def __init__(self) -> None:
+    def __init__(self, lane: Lane | None) -> None:
         self.watcher: watch.Watcher | None = None
+        self.lane = lane
 
     def __enter__(self) -> None:
         watcher = self.watcher = watch.existing()
         if watcher is not None:
             watcher.hold()
         interfaces.hold()
+        if self.lane is not None:
+            self.lane.new_turn()
 
     def __exit__(self, *exc: object) -> None:
         interfaces.release()
@@ -247,7 +250,7 @@ def resolve_many(
         task.token += 1
         ready.append((task, value, error))
 
-    moment = _Moment()
+    moment = _Moment(lane)
     try:
         with moment:
             backlog = launch()

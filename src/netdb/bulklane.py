@@ -214,11 +214,23 @@ class Lane:
         self._window_answered = 0
         self._window_done = 0
         self._bypass = 0
+        self._turn_query: HostQuery | None = None
+        self._turn_setup: tuple[DnsConfig, Any] | None = None
         self._conf: DnsConfig | None = None
         self._conf_ok = False
         self._fixed = b""
         self._tail = b""
         self._first_timeout = 0.0
+
+    def new_turn(self) -> None:
+        """A new turn of the driver (one moment, files held): the lookups begun in it share one view.
+
+        They share one ``HostQuery`` (the switch, host.conf, the hosts file
+        and the call's deadline, taken at the turn's start) and one look at
+        resolv.conf; each name's own steps are still its own.
+        """
+        self._turn_query = None
+        self._turn_setup = None
 
     def _use_conf(self, conf: DnsConfig) -> None:
         """Take in a resolv.conf: whether the lane may run under it, and the parts of every query."""
@@ -307,12 +319,17 @@ class Lane:
         if not name or name == "*":
             return None
         resolver = self.resolver
-        conf, state = resolver.dns_setup()
+        setup = self._turn_setup
+        if setup is None:
+            setup = self._turn_setup = resolver.dns_setup()
+        conf, state = setup
         if conf is not self._conf:
             self._use_conf(conf)
         if not self._conf_ok or state.single_request or state.single_request_reopen:
             return None
-        query = HostQuery(resolver, None, None, describe=self.describe)
+        query = self._turn_query
+        if query is None:
+            query = self._turn_query = HostQuery(resolver, None, None, describe=self.describe)
         if query.switch_error is not None or not _files_then_dns(query, name):
             return None
         try:
