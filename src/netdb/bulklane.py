@@ -158,7 +158,7 @@ class LaneLookup:
     )
 
     def __init__(self, name: str, query: HostQuery, servtuples: list[Any], queries: dict[int, bytes],
-                 wire_lower: bytes, sock: _LaneSocket | None, deadline: float, owner: Any) -> None:
+                 wire_lower: bytes, sock: _LaneSocket, deadline: float, owner: Any) -> None:
         self.name = name
         self.wire_lower = wire_lower  # the name asked, in wire form, lower case
         self.question_end = HEADER_SIZE + len(wire_lower) + 4  # where the question ends (name, type, class)
@@ -197,7 +197,7 @@ class Lane:
     """
 
     def __init__(self, resolver: Resolver, port: str | None, socktype: int, proto: int, describe: bool,
-                 poller: select.epoll | None) -> None:
+                 poller: select.epoll) -> None:
         self.resolver = resolver
         self.port = port
         self.socktype = socktype
@@ -260,7 +260,7 @@ class Lane:
 
     @classmethod
     def open(cls, resolver: Resolver, port: object, family: int, socktype: int, proto: int, flags: int,
-             describe: bool, poller: select.epoll | None) -> Lane | None:
+             describe: bool, poller: select.epoll) -> Lane | None:
         """A lane for these hints (``port`` as the socket module takes it), or None when no name can take it."""
         if family != AF_UNSPEC or flags != 0 or not isinstance(socktype, int) or not isinstance(proto, int):
             return None
@@ -297,15 +297,13 @@ class Lane:
             raise
         lane_sock = _LaneSocket(sock)
         self.fds[lane_sock.fd] = lane_sock
-        if self.poller is not None:
-            self.poller.register(lane_sock.fd, 1)  # EPOLLIN
+        self.poller.register(lane_sock.fd, 1)  # EPOLLIN
         self._current, self._current_key = lane_sock, key
         return lane_sock
 
     def _close(self, lane_sock: _LaneSocket) -> None:
         if self.fds.pop(lane_sock.fd, None) is not None:
-            if self.poller is not None:
-                self.poller.unregister(lane_sock.fd)
+            self.poller.unregister(lane_sock.fd)
             lane_sock.sock.close()
         if self._current is lane_sock:
             self._current = None
@@ -357,8 +355,9 @@ class Lane:
             deadline = query.deadline
         return _Plan(name, query, servtuples, wire, conf.servers[0], deadline)
 
-    def _lookup(self, plan: _Plan, taken: dict[int, Any], sock: _LaneSocket | None, owner: Any) -> LaneLookup:
-        """The plan's two queries, with random ids none of ``taken`` has."""
+    def _lookup(self, plan: _Plan, sock: _LaneSocket, owner: Any) -> LaneLookup:
+        """The plan's two queries, with random ids none of the socket's pending queries has."""
+        taken = sock.pending
         fixed, tail, wire = self._fixed, self._tail, plan.wire
         queries: dict[int, bytes] = {}
         for qtype in (T_A, T_AAAA):
@@ -399,7 +398,7 @@ class Lane:
         except OSError:
             return None
         pending = lane_sock.pending
-        lookup = self._lookup(plan, pending, lane_sock, owner)
+        lookup = self._lookup(plan, lane_sock, owner)
         sock = lane_sock.sock
         try:
             for qid, data in lookup.queries.items():
@@ -421,8 +420,6 @@ class Lane:
         """Forget the lookup's awaited replies; close its socket when that was the last use."""
         lookup.waiting = False
         lane_sock = lookup.sock
-        if lane_sock is None:
-            return
         pending = lane_sock.pending
         for qid in lookup.queries:
             if pending.get(qid) is lookup:
