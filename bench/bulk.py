@@ -131,7 +131,7 @@ def netdb_bulk(r: netdb.Resolver, names: list[str], concurrency: int, fast: bool
     started = time.perf_counter()
     results = list(resolve_many(r, names, socktype=STREAM, concurrency=concurrency, fast=fast))
     seconds = time.perf_counter() - started
-    return seconds, [addresses(x.error) if x.error else addresses(to_tuples(x.answer)) for x in results]
+    return seconds, _chunk_addresses(results)  # type: ignore[arg-type]
 
 
 def _chunk_addresses(results: list[object]) -> list[object]:

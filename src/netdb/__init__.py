@@ -113,14 +113,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'netdb' has no attribute {name!r}")
-    import importlib
+    from ._lazy import load
 
-    value = getattr(importlib.import_module(f"netdb.{module}"), name)
-    globals()[name] = value
-    return value
+    return load(globals(), _LAZY, name)
 
 
 _default: Resolver | None = None

@@ -52,7 +52,6 @@ glibc's, one by one).
 from __future__ import annotations
 
 import _socket
-import errno as errno_mod
 import os
 import re
 import socket
@@ -63,7 +62,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dns.answers import gaih_getanswer
-from .dns.names import MAXDNAME, binary_hnok, pton, res_hnok
+from .dns.names import MAXDNAME, binary_hnok, lower_wire, pton, res_hnok
 from .dns.wire import (
     CLASS_IN,
     EDNS_PAYLOAD,
@@ -74,6 +73,7 @@ from .dns.wire import (
     T_OPT,
     queries_match,
 )
+from .drive import run_sync
 from .files._text import encode_raw
 from .gai import (
     AF_UNSPEC,
@@ -117,7 +117,6 @@ _AA = 0x0400
 _RA = 0x0080
 _QUESTION_TAIL = {T_A: struct.pack("!HH", T_A, CLASS_IN), T_AAAA: struct.pack("!HH", T_AAAA, CLASS_IN)}
 _OPT = b"\x00" + struct.pack("!HHIH", T_OPT, EDNS_PAYLOAD, 0, 0)
-_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 #: A character no numeric host has (outside a ``%scope``): such a name skips ``text_to_binary``.
 _NOT_NUMERIC = re.compile(r"[^0-9A-Fa-fXx.:]")
 _AF_INET = int(socket.AF_INET)
@@ -365,7 +364,7 @@ class Lane:
             while qid in taken or qid in queries:
                 qid = self._qid()
             queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
-        lookup = LaneLookup(plan.name, plan.query, plan.servtuples, queries, wire.translate(_LOWER), sock,
+        lookup = LaneLookup(plan.name, plan.query, plan.servtuples, queries, lower_wire(wire), sock,
                             plan.deadline, owner)
         lookup.sent = time.monotonic()
         return lookup
@@ -487,7 +486,7 @@ class Lane:
         end = lookup.question_end
         question = sent[HEADER_SIZE:end]
         echoed = data[HEADER_SIZE:end]
-        if not (data[4:6] == b"\x00\x01" and (echoed == question or echoed.translate(_LOWER) == question.translate(_LOWER))
+        if not (data[4:6] == b"\x00\x01" and (echoed == question or lower_wire(echoed) == lower_wire(question))
                 ) and not queries_match(sent, data):
             return _IGNORED
         if not _plain(data):
@@ -559,7 +558,7 @@ def _addresses(data: bytes, wire_lower: bytes, question_end: int) -> list[tuple[
     class; the name passed ``binary_hnok`` before it was sent); anything else
     is left to it.
     """
-    if data[4:6] != b"\x00\x01" or data[HEADER_SIZE : question_end - 4].translate(_LOWER) != wire_lower:
+    if data[4:6] != b"\x00\x01" or lower_wire(data[HEADER_SIZE : question_end - 4]) != wire_lower:
         return None
     qtype = (data[question_end - 4] << 8) | data[question_end - 3]
     if qtype not in (T_A, T_AAAA):
@@ -619,18 +618,8 @@ def _files_then_dns(query: HostQuery, name: str) -> bool:
             return bool(spec.action(SUCCESS) == "return")
         if spec.name != "files" or spec.action(NOTFOUND) != "continue":
             return False
-        answer = _run(query.ask_byname4("files", name))
+        answer = run_sync(query.ask_byname4("files", name))  # the files source needs no I/O
         if answer.status != NOTFOUND:
             return False
     return False
-
-
-def _run(gen: Any) -> Any:
-    """A generator that needs no I/O (the files source), run to its value."""
-    try:
-        next(gen)
-    except StopIteration as done:
-        return done.value
-    gen.close()
-    raise OSError(errno_mod.EINVAL, "the files source asked for I/O")
 

@@ -97,14 +97,9 @@ _LAZY = {"protoent": "_records_other", "netent": "_records_other", "rpcent": "_r
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+    from ._lazy import load
 
-    value = getattr(importlib.import_module(f"netdb.{module}"), name)
-    globals()[name] = value
-    return value
+    return load(globals(), _LAZY, name)
 
 
 def __dir__() -> list[str]:
