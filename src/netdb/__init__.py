@@ -113,9 +113,14 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    from ._lazy import load
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'netdb' has no attribute {name!r}")
+    import importlib
 
-    return load(globals(), _LAZY, name)
+    value = getattr(importlib.import_module(f"netdb.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 _default: Resolver | None = None

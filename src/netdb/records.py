@@ -97,9 +97,15 @@ _LAZY = {"protoent": "_records_other", "netent": "_records_other", "rpcent": "_r
 
 
 def __getattr__(name: str) -> Any:
-    from ._lazy import load
+    # (as netdb.__getattr__: this module stays importable on its own, as the conformance harness uses it)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    return load(globals(), _LAZY, name)
+    value = getattr(importlib.import_module(f"netdb.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
