@@ -135,6 +135,8 @@ def _dest(d: DestinationLike) -> Destination:
 
 # --- policy tables --------------------------------------------------------
 
+_Rows = tuple[tuple[int, int, int], ...]  # (prefix, shift, value) rows of a label or precedence table
+
 
 class Policy:
     """The label, precedence and IPv4-scope tables of one gai.conf, compiled.
@@ -152,7 +154,13 @@ class Policy:
         self._precedence = self._compile(conf.precedences())
         self._scopes = tuple((e.network, e.netmask, e.value, e) for e in conf.scopes())
         self._memo: dict[bytes, tuple[int, int, int]] = {}
-        self._entries: dict[tuple[tuple[int, bytes, int], Source | None], _Entry] = {}
+        self._rows_by_top: dict[int, tuple[_Rows, _Rows]] = {}
+        # Rows longer than /96 inside ::ffff:0:0/96 tell IPv4 addresses apart; without any, every
+        # IPv4 address gets the same label and precedence and only its scope needs a look.
+        self._v4_fixed: tuple[int, int] | None = None
+        if not any(shift < 32 and (prefix << shift) >> 32 == 0xFFFF
+                   for prefix, shift, _v, _e in (*self._labels, *self._precedence)):
+            self._v4_fixed = (self._first(self._labels, _V4MAPPED_INT), self._first(self._precedence, _V4MAPPED_INT))
 
     @staticmethod
     def _compile(table: Sequence[PrefixEntry]) -> tuple[tuple[int, int, int, PrefixEntry], ...]:
@@ -188,13 +196,24 @@ class Policy:
                 return entry
         raise AssertionError("prefix table without a catch-all row")  # pragma: no cover
 
+    @staticmethod
+    def _first(table: tuple[tuple[int, int, int, PrefixEntry], ...], value: int) -> int:
+        for prefix, shift, val, _e in table:
+            if value >> shift == prefix:
+                return val
+        return 0
+
     def classify(self, packed: bytes) -> tuple[int, int, int]:
-        """``(label, precedence, scope)`` of a 4- or 16-byte address."""
+        """``(label, precedence, scope)`` of a 4- or 16-byte address (memoised)."""
         hit = self._memo.get(packed)
-        if hit is not None:
-            return hit
-        if len(self._memo) >= self._MEMO_LIMIT:
-            self._memo.clear()
+        if hit is None:
+            if len(self._memo) >= self._MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[packed] = self.classify_fresh(packed)
+        return hit
+
+    def classify_fresh(self, packed: bytes) -> tuple[int, int, int]:
+        """:meth:`classify` without the memo (for addresses seen once: a sort's destinations)."""
         value = int.from_bytes(packed, "big")
         if len(packed) == 4:
             scope = 14
@@ -202,20 +221,39 @@ class Policy:
                 if value & mask == network:
                     scope = sval
                     break
+            fixed = self._v4_fixed
+            if fixed is not None:
+                return (fixed[0], fixed[1], scope)
             value |= _V4MAPPED_INT
         else:
             scope = _scope6(packed)
+        top = value >> 112
+        rows = self._rows_by_top.get(top)
+        if rows is None:
+            rows = self._rows_by_top[top] = self._rows_for(top)
         label = prec = 0
-        for prefix, shift, val, _le in self._labels:
+        for prefix, shift, val in rows[0]:
             if value >> shift == prefix:
                 label = val
                 break
-        for prefix, shift, val, _pe in self._precedence:
+        for prefix, shift, val in rows[1]:
             if value >> shift == prefix:
                 prec = val
                 break
-        hit = self._memo[packed] = (label, prec, scope)
-        return hit
+        return (label, prec, scope)
+
+    def _rows_for(self, top: int) -> tuple[_Rows, _Rows]:
+        """The label and precedence rows that can match an address whose first 16 bits are ``top``.
+
+        Table order is kept, so the first of them that matches is the first
+        of the whole table that does.
+        """
+        def can_match(prefix: int, shift: int) -> bool:
+            bits = 128 - shift
+            return (top >> (16 - bits)) == prefix if bits <= 16 else (prefix >> (bits - 16)) == top
+
+        return (tuple((p, sh, v) for p, sh, v, _e in self._labels if can_match(p, sh)),
+                tuple((p, sh, v) for p, sh, v, _e in self._precedence if can_match(p, sh)))
 
 
 def _scope6(a: bytes) -> int:
@@ -273,32 +311,32 @@ def _clz32(x: int) -> int:
 
 def _rule9_bits(dest: Destination, src: Source) -> int:
     """glibc's rule-9 prefix length of one destination with its source."""
-    if dest.family == AF_INET:
-        d = int.from_bytes(dest.address, "big")
+    return _prefix_bits(dest.family, dest.address, src)
+
+
+def _prefix_bits(family: int, address: bytes, src: Source) -> int:
+    if family == AF_INET:
+        d = int.from_bytes(address, "big")
         s = int.from_bytes(src.address[-4:], "big")
         # 0xffffffff << (32 - prefixlen): with prefixlen 0 the shift count is
         # 32, which x86 reduces modulo 32, so the mask stays all ones.
         mask = (0xFFFFFFFF << ((32 - src.prefixlen) & 31)) & 0xFFFFFFFF
         return _clz32(d ^ s) if d & mask == s & mask else 0
-    d = int.from_bytes(dest.address, "big")
-    s = int.from_bytes(src.address, "big")
-    return 128 - (d ^ s).bit_length()
+    return 128 - (int.from_bytes(address, "big") ^ int.from_bytes(src.address, "big")).bit_length()
 
 
 def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) -> _Entry:
-    classify = policy.classify
-    dlabel, dprec, dscope = classify(dest[1])
+    family, address, _scope_id = dest
+    dlabel, dprec, dscope = policy.classify_fresh(address)
     if src is None:
         key = (1, 0, 0, 0, 0, -dprec, 0, dscope)
-        return _Entry(False, dest[0], dscope, 0, dlabel, 0, dprec, False, False, NO_INTERFACE, False, 0, key, 0)
-    slabel, _sprec, sscope = classify(src.address)
-    bits = _rule9_bits(Destination(*dest), src)
-    key = (
-        0, int(dscope != sscope), int(src.deprecated), int(not src.home), int(dlabel != slabel),
-        -dprec, int(not src.native), dscope,
-    )
+        return _Entry(False, family, dscope, 0, dlabel, 0, dprec, False, False, NO_INTERFACE, False, 0, key, 0)
+    slabel, _sprec, sscope = policy.classify(src.address)
+    bits = _prefix_bits(family, address, src)
+    # (booleans order as 0 and 1 in the key, as the rules read them)
+    key = (0, dscope != sscope, src.deprecated, not src.home, dlabel != slabel, -dprec, not src.native, dscope)
     return _Entry(
-        True, dest[0], dscope, sscope, dlabel, slabel, dprec, src.deprecated, src.home,
+        True, family, dscope, sscope, dlabel, slabel, dprec, src.deprecated, src.home,
         src.ifindex, src.native, bits, key, -bits,
     )
 
@@ -308,20 +346,10 @@ def _norm(d: DestinationLike) -> tuple[int, bytes, int]:
 
 
 def _entries(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[_Entry]:
-    """One :class:`_Entry` per destination, memoised per (destination, source) on the policy."""
-    memo = policy._entries
-    out: list[_Entry] = []
+    """One :class:`_Entry` per destination."""
     if len(dests) != len(sources):
         raise ValueError("one source (or None) per destination is needed")
-    for d, src in zip(dests, sources, strict=True):
-        k = (_norm(d), src)
-        e = memo.get(k)
-        if e is None:
-            if len(memo) >= Policy._MEMO_LIMIT:
-                memo.clear()
-            e = memo[k] = _make_entry(k[0], src, policy)
-        out.append(e)
-    return out
+    return [_make_entry(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)]
 
 
 def _compare(a: _Entry, b: _Entry, ia: int, ib: int) -> tuple[int, int]:
@@ -552,6 +580,9 @@ class _Probe(NamedTuple):
     v6only: bool  # the IPv6 socket refused an IPv4 destination
 
 
+_NO_SOCKET = _Probe(None, False, False)
+
+
 class _ProbeSockets(threading.local):
     """This thread's probe sockets, one per family, kept between probes (glibc keeps one per sort)."""
 
@@ -595,44 +626,56 @@ def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int])
     an AF_UNSPEC ``connect`` as glibc does between its probes (a connected
     UDP socket would keep its first source address), else on a fresh one.
     """
-    disconnect = _libc_disconnect()
+    disconnect = _disconnect if type(_disconnect) is tuple else _libc_disconnect()
     kept = _probe_sockets.by_family
-    sock = kept.pop(family, None) if disconnect is not None else None
+    sock = kept.get(family) if disconnect is not None else None
     if sock is None:
         try:
             sock = _socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
         except OSError:
-            return _Probe(None, False, False)
+            return _NO_SOCKET
+        if disconnect is not None:
+            kept[family] = sock
     try:
         sock.connect(sockaddr)
-        host = sock.getsockname()[0].split("%", 1)[0]
-        return _Probe(socket.inet_pton(family, host), True, False)
+        host = sock.getsockname()[0]
+        if "%" in host:
+            host = host.split("%", 1)[0]
+        probe = _Probe(socket.inet_pton(family, host), True, False)
     except OSError:
         v6only = False
         if family == AF_INET6:
             with contextlib.suppress(OSError):
                 v6only = bool(sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
-        return _Probe(None, True, v6only)
-    finally:
-        if disconnect is not None and disconnect[0](sock.fileno(), disconnect[1], 16) == 0:
-            kept[family] = sock
-        else:
-            sock.close()
+        probe = _Probe(None, True, v6only)
+    if disconnect is None or disconnect[0](sock.fileno(), disconnect[1], 16) != 0:
+        kept.pop(family, None)
+        sock.close()
+    return probe
 
 
 def _lookup(snap: interfaces.InterfaceSnapshot, packed: bytes, family: int, sock_af: int) -> Source:
-    """Fill in what glibc's interface table says about a source address."""
+    """Fill in what glibc's interface table says about a source address (memoised on the snapshot)."""
     if family == AF_INET:
         key = _V4MAPPED + (b"\x7f\0\0\x01" if sock_af == AF_INET and packed[0] == 127 else packed)
     else:
         key = packed
+    memo = snap.source_memo
+    hit = memo.get((packed, key))
+    if hit is not None:
+        return cast(Source, hit)
     entry = snap.source_entry(key)
     if entry is None:
-        return Source(packed)
-    return Source(
-        packed, entry.prefixlen, entry.index, entry.deprecated or entry.optimistic, entry.home,
-        snap.native(entry.index), snap.name(entry.index),
-    )
+        source = Source(packed)
+    else:
+        source = Source(
+            packed, entry.prefixlen, entry.index, entry.deprecated or entry.optimistic, entry.home,
+            snap.native(entry.index), snap.name(entry.index),
+        )
+    if len(memo) >= _PROBE_CACHE_LIMIT:
+        memo.clear()
+    memo[(packed, key)] = source
+    return source
 
 
 def probe_sources(
@@ -675,7 +718,7 @@ def probe_sources(
                 af, sock_ok = cached[1], cached[2]
                 continue
         start_af = af
-        source, af, sock_ok = _probe_one(Destination(*dest), af, snap)
+        source, af, sock_ok = _probe_one(dest, af, snap)
         if cache is not None:
             if len(cache) >= _PROBE_CACHE_LIMIT:
                 cache.clear()
@@ -684,22 +727,23 @@ def probe_sources(
     return out
 
 
-def _probe_one(dest: Destination, af: int, snap: interfaces.InterfaceSnapshot) -> tuple[Source | None, int, bool]:
-    """One destination on glibc's probe socket of family ``af``.
+def _probe_one(dest: tuple[int, bytes, int], af: int,
+               snap: interfaces.InterfaceSnapshot) -> tuple[Source | None, int, bool]:
+    """One destination ``(family, packed, scope_id)`` on glibc's probe socket of family ``af``.
 
     Returns (source or None, the socket's family afterwards, whether glibc's
     socket is open afterwards).  glibc reuses one socket (disconnecting it with
     AF_UNSPEC between uses); a fresh socket per probe selects the same source.
     """
-    text = socket.inet_ntop(dest.family, dest.address)
-    if dest.family == AF_INET6 or af == AF_INET6:
-        sockaddr = (text if dest.family == AF_INET6 else "::ffff:" + text, 0, 0, dest.scope_id)
-        probe = _connect(AF_INET6, sockaddr)
+    family, packed, scope_id = dest
+    text = socket.inet_ntop(family, packed)
+    if family == AF_INET6 or af == AF_INET6:
+        probe = _connect(AF_INET6, (text if family == AF_INET6 else "::ffff:" + text, 0, 0, scope_id))
         if probe.source is not None:
-            if dest.family == AF_INET:  # glibc converts the v4-mapped source back
+            if family == AF_INET:  # glibc converts the v4-mapped source back
                 return _lookup(snap, probe.source[12:], AF_INET, af), af, True
             return _lookup(snap, probe.source, AF_INET6, af), af, True
-        if not (dest.family == AF_INET and probe.v6only):
+        if not (family == AF_INET and probe.v6only):
             return None, af, probe.created
         af = AF_INET  # glibc: EAFNOSUPPORT on an IPv6-only socket: retry on an IPv4 one
     probe = _connect(AF_INET, (text, 0))
@@ -723,14 +767,29 @@ def sort_destinations(
     ``dests`` are ``(family, packed, scope_id)`` in the order the lookup
     produced them (one per address, or one per addrinfo entry).  ``conf`` is
     the parsed gai.conf (None: built-in tables).  glibc sorts only answers
-    with more than one address; callers should too.  ``probe_cache=False``
-    probes the kernel afresh, as glibc does on every call.
+    with more than one address; callers should too.  The order is kept in
+    the snapshot's probe cache (with the probes it rests on, for as long);
+    ``probe_cache=False`` probes the kernel afresh, as glibc does on every
+    call.
     """
     if len(dests) < 2:
         return list(range(len(dests)))
     snap = snapshot if snapshot is not None else interfaces.snapshot()
     pol = conf if isinstance(conf, Policy) else policy_for(conf)
-    return _order(_entries(dests, probe_sources(dests, snap, use_cache=probe_cache), pol))
+    if not probe_cache:
+        return _order(_entries(dests, probe_sources(dests, snap, use_cache=False), pol))
+    # The whole answer is kept where the probes would be (a sort is a function of the destinations,
+    # their probes and the tables): one entry per distinct list, not one per destination and step.
+    cache = snap.probe_cache
+    key = (pol, tuple(dests))
+    kept = cache.get(key)
+    if kept is not None:
+        return list(cast(list[int], kept))
+    order = _order(_entries(dests, probe_sources(dests, snap, use_cache=False), pol))
+    if len(cache) >= _PROBE_CACHE_LIMIT:
+        cache.clear()
+    cache[key] = order
+    return list(order)
 
 
 def explain_sort(

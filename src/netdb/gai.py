@@ -88,6 +88,7 @@ SOCK_SEQPACKET = int(socket.SOCK_SEQPACKET)
 SOCK_DCCP = 6
 
 _NOSERVICE = 1
+_V4MAPPED = b"\0" * 10 + b"\xff\xff"
 _PROTOANY = 2
 
 
@@ -508,11 +509,9 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
         elif canon is None:
             canon = orig_name
 
-    addresses = [
-        at for at in found.at
-        if not (at.family == AF_INET6 and found.got_ipv6 and flags & (AI_V4MAPPED | AI_ALL) == AI_V4MAPPED
-                and at.packed.startswith(b"\0" * 10 + b"\xff\xff"))
-    ]
+    addresses = found.at
+    if found.got_ipv6 and flags & (AI_V4MAPPED | AI_ALL) == AI_V4MAPPED:
+        addresses = [at for at in addresses if not (at.family == AF_INET6 and at.packed.startswith(_V4MAPPED))]
     entries = [
         GaiEntry(at.family, st.socktype, st.protocol, at.packed, st.port, at.scope_id, at.origin)
         for at in addresses
@@ -521,7 +520,12 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
     if not entries:
         raise gaierror(EAI_NONAME)
     reasons: list[str] | None = None
-    if len(addresses) > 1:
+    if len(addresses) > 1 and len(servtuples) == 1 and not explain:
+        # one result per address: sort the addresses, the results follow
+        order, _ = query.resolver.sort_entries([(at.family, at.packed, at.scope_id) for at in addresses])
+        entries = [entries[i] for i in order]
+        addresses = _merge_repeats([addresses[i] for i in order])
+    elif len(addresses) > 1:
         # glibc sorts every result (an address's socket types stay together:
         # they compare equal and keep their order).
         order, step_reasons = query.resolver.sort_entries([(e.family, e.packed, e.scope_id) for e in entries], explain)
@@ -534,6 +538,15 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
                 if step_reasons is not None and k > 0:
                     reasons = [*(reasons or []), step_reasons[k - 1]]
     return GaiAnswer(entries, canon if flags & AI_CANONNAME else None, addresses, reasons)
+
+
+def _merge_repeats(addresses: list[AddrTuple]) -> list[AddrTuple]:
+    """The sorted addresses with consecutive repeats made one (as the general path lists them)."""
+    out = addresses[:1]
+    for at in addresses[1:]:
+        if at != out[-1]:
+            out.append(at)
+    return out
 
 
 def idna_encode(name: str) -> str:

@@ -42,7 +42,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .watch import QUIET
 
@@ -231,6 +231,9 @@ class InterfaceSnapshot:
     #: every :data:`PROBE_CACHE_SECONDS` (``probe_cache_since`` is when it started).
     probe_cache: dict[object, object] = field(default_factory=dict, repr=False)
     probe_cache_since: float = field(default_factory=time.monotonic, repr=False)
+    #: What the interface table says about each source address seen (``netdb.addrsort`` fills it;
+    #: it depends on this snapshot's table alone).
+    source_memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     _by_key: dict[bytes, InterfaceAddress] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -117,6 +117,18 @@ def _default_etc() -> str:
     return os.environ.get("NETDB_ETC") or "/etc"
 
 
+
+_addrsort: Any = None
+
+
+def _load_addrsort() -> Any:
+    global _addrsort
+    from . import addrsort
+
+    _addrsort = addrsort
+    return addrsort
+
+
 class Resolver:
     """The name-service layer for one ``etc`` directory.
 
@@ -529,8 +541,9 @@ class Resolver:
         With ``explain``, also the reason each result precedes the next
         (``"rule 6: precedence 50 > 40"``).
         """
-        from . import addrsort
-
+        addrsort = _addrsort
+        if addrsort is None:  # (imported on first use: a files-only command never sorts)
+            addrsort = _load_addrsort()
         conf = self.gai_conf()
         if not explain:
             return addrsort.sort_destinations(dests, conf), None

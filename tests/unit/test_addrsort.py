@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netdb import interfaces
-from netdb.addrsort import (
+from netdb.addrsort import (  # _scope6: glibc's get_scope for IPv6, the reference for the scope column
     NO_INTERFACE,
     Destination,
     Policy,
     Source,
+    _scope6,
     explain_sort,
     policy_for,
     probe_sources,
@@ -107,6 +108,36 @@ def test_classification_follows_gai_conf() -> None:
     entry = pol.scope_entry(P("10.9.9.9"))
     assert entry is not None and entry.line == 3
     assert pol.scope_entry(P("::1")) is None
+
+
+_ROWS = st.sampled_from([
+    "::/0", "::1/128", "::/96", "::ffff:0:0/96", "::ffff:10.0.0.0/104", "::ffff:192.168.1.0/120",
+    "2001::/32", "2001:db8::/32", "2001:db8:ffff::/48", "2002::/16", "fc00::/7", "fec0::/10", "ff00::/8",
+    "8000::/1", "2000::/3", "2001:db8::1/128",
+])
+_ADDRESSES = st.one_of(
+    st.binary(min_size=4, max_size=4), st.binary(min_size=16, max_size=16),
+    st.sampled_from([P(a) for a in ("::1", "::", "::ffff:10.1.2.3", "2001:db8::1", "2001:db8:ffff::7", "fe80::1",
+                                    "fec0::1", "ff02::1", "10.1.2.3", "192.168.1.9", "127.0.0.1", "169.254.0.1")]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(labels=st.lists(st.tuples(_ROWS, st.integers(0, 99)), max_size=5),
+       precedences=st.lists(st.tuples(_ROWS, st.integers(0, 99)), max_size=5),
+       addresses=st.lists(_ADDRESSES, min_size=1, max_size=8))
+def test_classification_is_the_first_matching_row(labels: list[tuple[str, int]], precedences: list[tuple[str, int]],
+                                                  addresses: list[bytes]) -> None:
+    """classify (memoised) and classify_fresh (rows pre-filtered by the first 16 bits) read the tables row by row."""
+    text = "".join(f"label {p} {v}\n" for p, v in labels) + "".join(f"precedence {p} {v}\n" for p, v in precedences)
+    pol = Policy(parse_gai_conf(text))
+    for packed in addresses:
+        scope_row = pol.scope_entry(packed)
+        expected = (pol.label_entry(packed).value, pol.precedence_entry(packed).value,
+                    scope_row.value if scope_row is not None else _scope6(packed))
+        assert pol.classify_fresh(packed) == expected
+        assert pol.classify(packed) == expected
+        assert pol.classify(packed) == expected  # (from the memo)
 
 
 def test_policy_for_caches_per_object() -> None:
