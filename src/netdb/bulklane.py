@@ -62,7 +62,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dns.answers import gaih_getanswer
-from .dns.names import MAXDNAME, binary_hnok, lower_wire, pton, res_hnok
+from .dns.names import MAXDNAME, binary_hnok, hnok_wire, lower_wire, pton
 from .dns.wire import (
     CLASS_IN,
     EDNS_PAYLOAD,
@@ -136,6 +136,16 @@ class _Plan(NamedTuple):
     wire: bytes
     server: Server
     deadline: float
+
+
+class _Turn(NamedTuple):
+    """What the names begun in one turn share: whether the lane runs at all, and what it runs with."""
+
+    ok: bool
+    conf: DnsConfig
+    query: HostQuery
+    files: int | None  # files entries before dns
+    servtuples: list[Any]
 
 
 class LaneLookup:
@@ -213,8 +223,7 @@ class Lane:
         self._window_answered = 0
         self._window_done = 0
         self._bypass = 0
-        self._turn_query: HostQuery | None = None
-        self._turn_setup: tuple[DnsConfig, Any] | None = None
+        self._turn_view: _Turn | None = None
         self._conf: DnsConfig | None = None
         self._conf_ok = False
         self._fixed = b""
@@ -228,8 +237,7 @@ class Lane:
         and the call's deadline, taken at the turn's start) and one look at
         resolv.conf; each name's own steps are still its own.
         """
-        self._turn_query = None
-        self._turn_setup = None
+        self._turn_view = None
 
     def _use_conf(self, conf: DnsConfig) -> None:
         """Take in a resolv.conf: whether the lane may run under it, and the parts of every query."""
@@ -307,6 +315,30 @@ class Lane:
         if self._current is lane_sock:
             self._current = None
 
+    def _turn(self) -> _Turn | None:
+        """This turn's shared view (resolv.conf, the HostQuery, the switch, the servtuples), or None: no lane."""
+        turn = self._turn_view
+        if turn is not None:
+            return turn if turn.ok else None
+        resolver = self.resolver
+        conf, state = resolver.dns_setup()
+        if conf is not self._conf:
+            self._use_conf(conf)
+        query = HostQuery(resolver, None, None, describe=self.describe)
+        ok = self._conf_ok and not (state.single_request or state.single_request_reopen)
+        files = _files_before_dns(query) if ok and query.switch_error is None else None
+        servtuples: list[Any] = []
+        if files is None:
+            ok = False
+        else:
+            try:
+                servtuples = get_servtuples(query, self.port, parse_service(self.port, 0), self.socktype,
+                                            self.proto)
+            except OSError:
+                ok = False
+        turn = self._turn_view = _Turn(ok, conf, query, files, servtuples)
+        return turn if ok else None
+
     def plan(self, host: object) -> _Plan | None:
         """What the lane would ask for ``host`` (nothing is sent), or None when the name takes the full path."""
         try:
@@ -315,35 +347,31 @@ class Lane:
             return None
         if not name or name == "*":
             return None
-        resolver = self.resolver
-        setup = self._turn_setup
-        if setup is None:
-            setup = self._turn_setup = resolver.dns_setup()
-        conf, state = setup
-        if conf is not self._conf:
-            self._use_conf(conf)
-        if not self._conf_ok or state.single_request or state.single_request_reopen:
+        turn = self._turn()
+        if turn is None:
             return None
-        query = self._turn_query
-        if query is None:
-            query = self._turn_query = HostQuery(resolver, None, None, describe=self.describe)
-        if query.switch_error is not None or not _files_then_dns(query, name):
-            return None
+        query = turn.query
+        if turn.files and run_sync(query.ask_byname4("files", name)).status != NOTFOUND:
+            return None  # (the files source needs no I/O; asked once, it answers every files entry alike)
         try:
             if ("%" in name or _NOT_NUMERIC.search(name) is None) and text_to_binary(name, AF_UNSPEC, 0, Found()):
                 return None
-            servtuples = get_servtuples(query, self.port, parse_service(self.port, 0), self.socktype, self.proto)
         except OSError:
             return None
         raw = encode_raw(name)
-        if not res_hnok(raw):  # (nss_dns sends nothing for such a name)
+        raw_wire = hnok_wire(raw)
+        if raw_wire is None:  # (nss_dns sends nothing for such a name)
             return None
+        conf = turn.conf
         candidate = _first_candidate(conf, raw)
         if candidate is None:
             return None
-        wire = pton(candidate)
-        if wire is None or (candidate is not raw and not binary_hnok(wire)):
-            return None  # (res_hnok passed: the name as is is a valid host name in wire form too)
+        wire = raw_wire  # (res_hnok passed: the name as is is a valid host name in wire form too)
+        if candidate is not raw:
+            searched = pton(candidate)
+            if searched is None or not binary_hnok(searched):
+                return None
+            wire = searched
         if HEADER_SIZE + len(wire) + 4 + len(self._tail) > _MAX_UDP_QUERY:
             return None
         now = time.monotonic()
@@ -352,7 +380,7 @@ class Lane:
             if query.deadline <= now:
                 return None  # glibc's path sends nothing past the caller's deadline
             deadline = query.deadline
-        return _Plan(name, query, servtuples, wire, conf.servers[0], deadline)
+        return _Plan(name, query, turn.servtuples, wire, conf.servers[0], deadline)
 
     def _lookup(self, plan: _Plan, sock: _LaneSocket, owner: Any) -> LaneLookup:
         """The plan's two queries, with random ids none of the socket's pending queries has."""
@@ -608,18 +636,20 @@ def _first_candidate(conf: DnsConfig, raw: bytes) -> bytes | None:
     return raw if raw and len(raw) - 1 < MAXDNAME - 1 else None
 
 
-def _files_then_dns(query: HostQuery, name: str) -> bool:
-    """True when the switch reaches ``dns`` through ``files`` misses only, and stops at a dns success."""
+def _files_before_dns(query: HostQuery) -> int | None:
+    """How many ``files`` entries the switch walks before ``dns``, or None when it is not that shape.
+
+    The shape: only ``files`` sources with ``[NOTFOUND=continue]`` before
+    ``dns``, which has ``[SUCCESS=return]`` (a name takes the lane when each
+    ``files`` entry answers NOTFOUND).
+    """
     usable = query.resolver.host_sources
-    for spec in query.sources:
+    for files, spec in enumerate(query.sources):
         if spec.name not in usable:
-            return False
+            return None
         if spec.name == "dns":
-            return bool(spec.action(SUCCESS) == "return")
+            return files if spec.action(SUCCESS) == "return" else None
         if spec.name != "files" or spec.action(NOTFOUND) != "continue":
-            return False
-        answer = run_sync(query.ask_byname4("files", name))  # the files source needs no I/O
-        if answer.status != NOTFOUND:
-            return False
-    return False
+            return None
+    return None
 

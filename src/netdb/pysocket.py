@@ -62,6 +62,8 @@ def _c_str(raw: bytes) -> str:
 
 def _idna_ok_ascii(host: str) -> bool:
     """True when Python's IDNA codec would pass this ASCII host through unchanged."""
+    if len(host) < 64 and "\0" not in host and ".." not in host and host[:1] != ".":
+        return True  # (every label is short, and only the last can be empty)
     labels = host.split(".")
     return all(0 < len(label) < 64 for label in labels[:-1]) and len(labels[-1]) < 64 and "\0" not in host
 

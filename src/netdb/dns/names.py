@@ -22,6 +22,7 @@ __all__ = [
     "MAXCDNAME",
     "MAXDNAME",
     "binary_hnok",
+    "hnok_wire",
     "lower_wire",
     "ntop",
     "pton",
@@ -38,6 +39,7 @@ MAXDNAME = 1025
 _DIGITS = b"0123456789"
 _SPECIAL = frozenset(b'".;\\()@$')
 _HOST_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_")
+_HOST_CHARS = bytes(sorted(_HOST_BYTES))
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
@@ -146,19 +148,23 @@ def binary_hnok(wire: bytes) -> bool:
         length = wire[i]
         if length == 0:
             return True
-        for c in wire[i + 1 : i + 1 + length]:
-            if c not in _HOST_BYTES:
-                return False
+        if wire[i + 1 : i + 1 + length].translate(None, _HOST_CHARS):  # a byte outside the set is left
+            return False
         i += 1 + length
 
 
 def res_hnok(text: bytes) -> bool:
     """``res_hnok``: printable ASCII that ``pton`` accepts and ``binary_hnok`` passes."""
+    return hnok_wire(text) is not None
+
+
+def hnok_wire(text: bytes) -> bytes | None:
+    """The wire form of a name ``res_hnok`` accepts, else None (the check and the encoding at once)."""
     # printable ASCII without the space: 0x21-0x7E
     if not text.isascii() or b" " in text or not text.decode("ascii").isprintable():
-        return False
+        return None
     wire = pton(text)
-    return wire is not None and binary_hnok(wire)
+    return wire if wire is not None and binary_hnok(wire) else None
 
 
 def unpack(msg: bytes, offset: int) -> tuple[bytes, int] | None:
