@@ -158,7 +158,17 @@ def resolve_many(
     exhausted = False
 
     def launch() -> bool:
-        """Start lookups up to the limits, at most ``_BURST`` of them; True when the burst cap stopped it."""
+        """Start lookups up to the limits, at most ``_BURST`` of them; True when the burst cap stopped it.
+
+        The lane's queries for the names started go out together at the end.
+        """
+        capped = start_some()
+        if lane is not None:
+            for lookup, _none in lane.flush():
+                lane_done(lookup, None)
+        return capped
+
+    def start_some() -> bool:
         nonlocal next_index, active, exhausted
         started = 0
         while not exhausted and active < concurrency and (not ordered or next_index - next_emit < window):

@@ -39,7 +39,10 @@ start, which asks again and decides as glibc does.
 
 The lane differs from glibc in its I/O only: the queries of several lookups
 share a socket (each socket carries at most ``QUERIES_PER_SOCKET`` queries,
-ids are random and unique among a socket's pending queries); a lookup whose
+ids are random and unique among a socket's pending queries) and those of the
+names begun in one turn of the driver go out back to back at its end
+(``flush``: a loopback server still busy with the first needs no wake-up
+per name, which measured about 1 µs less per query); a lookup whose
 pair is not complete within the lane's patience (``PATIENCE_RTTS`` smoothed
 pair times, at least ``MIN_PATIENCE``, at most the first server's timeout)
 goes down the full path, which starts again at the first server; and a name
@@ -217,6 +220,7 @@ class Lane:
         self._current: _LaneSocket | None = None
         self._current_key: Any = None
         self._order: deque[LaneLookup] = deque()
+        self._outbox: list[LaneLookup] = []
         self._random = b""
         self._random_at = 0
         self._srtt: float | None = None
@@ -392,10 +396,8 @@ class Lane:
             while qid in taken or qid in queries:
                 qid = self._qid()
             queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
-        lookup = LaneLookup(plan.name, plan.query, plan.servtuples, queries, lower_wire(wire), sock,
-                            plan.deadline, owner)
-        lookup.sent = time.monotonic()
-        return lookup
+        return LaneLookup(plan.name, plan.query, plan.servtuples, queries, lower_wire(wire), sock, plan.deadline,
+                          owner)
 
     def _tally(self, answered: bool) -> None:
         """Count a lookup the lane finished; after a window where most left it, step aside for a while."""
@@ -407,7 +409,11 @@ class Lane:
             self._window_answered = self._window_done = 0
 
     def begin(self, host: str | bytes, owner: Any) -> LaneLookup | None:
-        """Send the queries for ``host`` when it can take the lane; None when it cannot (nothing sent).
+        """Queue the queries for ``host`` when it can take the lane; None when it cannot (nothing queued).
+
+        The queries go out at the next :meth:`flush`, together with those of
+        the other names begun since: sent back to back, they reach a server
+        that is still awake instead of waking it once per name.
 
         After ``HIT_WINDOW`` lane lookups of which fewer than half were
         answered by the lane (a list of mostly nonexistent names, a server
@@ -424,22 +430,38 @@ class Lane:
             lane_sock = self._socket_for(plan.server)
         except OSError:
             return None
-        pending = lane_sock.pending
         lookup = self._lookup(plan, lane_sock, owner)
-        sock = lane_sock.sock
-        try:
-            for qid, data in lookup.queries.items():
-                sock.send(data)
-                pending[qid] = lookup
-        except OSError:
-            # (an ICMP error from an earlier query, most likely): this name takes the full path, the
-            # socket takes no more queries, and the lookups still on it time out into the full path
-            lane_sock.sent = QUERIES_PER_SOCKET
-            self._drop(lookup)
-            return None
+        pending = lane_sock.pending
+        for qid in lookup.queries:
+            pending[qid] = lookup
         lane_sock.sent += 2
+        self._outbox.append(lookup)
         self._order.append(lookup)
         return lookup
+
+    def flush(self) -> list[tuple[LaneLookup, None]]:
+        """Send the queries queued by :meth:`begin`; the lookups whose queries could not go (full path)."""
+        outbox = self._outbox
+        if not outbox:
+            return []
+        failed: list[tuple[LaneLookup, None]] = []
+        now = time.monotonic()
+        for lookup in outbox:
+            if not lookup.waiting:
+                continue
+            lookup.sent = now
+            send = lookup.sock.sock.send
+            try:
+                for data in lookup.queries.values():
+                    send(data)
+            except OSError:
+                # (an ICMP error from an earlier query, most likely): this name takes the full path, the
+                # socket takes no more queries, and the lookups still on it time out into the full path
+                lookup.sock.sent = QUERIES_PER_SOCKET
+                self._drop(lookup)
+                failed.append((lookup, None))
+        outbox.clear()
+        return failed
 
     # -- receiving ------------------------------------------------------------------------------
 
@@ -574,6 +596,7 @@ class Lane:
             self._close(lane_sock)
         self._current = None
         self._order.clear()
+        self._outbox.clear()
 
 
 def _addresses(data: bytes, wire_lower: bytes, question_end: int) -> list[tuple[int, bytes]] | None:

@@ -26,6 +26,7 @@ from netdb import bulklane
 from netdb.bulk import resolve_many
 from netdb.pysocket import to_tuples
 from support import faultdns as f
+from support import loopback
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
 from support.knot import FIXTURES, KnotServer, bulk_name
@@ -164,6 +165,29 @@ def test_lane_with_a_dead_first_server(fault: Any, fixture_records: f.Records, t
     fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
     assert fast == [{**_shape(b)} for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
     assert all("ok" in x for x in fast)
+    assert lane_answers == []
+
+
+def test_lane_when_the_first_server_refuses(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                           lane_answers: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing listens on the first server: its ICMP errors make the lane's sends fail (ECONNREFUSED)."""
+    failed: list[str] = []
+    original = bulklane.Lane.flush
+
+    def counting(self: bulklane.Lane) -> list[tuple[bulklane.LaneLookup, None]]:
+        out = original(self)
+        failed.extend(lookup.name for lookup, _none in out)
+        return out
+
+    monkeypatch.setattr(bulklane.Lane, "flush", counting)
+    alive: FaultServer = fault(fixture_records)
+    with loopback.Lease.acquire() as closed:
+        r = resolver_for([closed, alive], tmp_path, options=("timeout:1", "attempts:1"))
+        names = ["indns.test", "v4.test", "v6.test", "nosuch.test"] * 20
+        fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=16)]
+        assert failed, "no send failed: the test did not reach the lane's failure path"
+        assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+    assert sum("ok" in x for x in fast) == 60
     assert lane_answers == []
 
 
