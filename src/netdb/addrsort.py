@@ -341,6 +341,34 @@ def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy
     )
 
 
+def _sort_key(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) -> tuple[tuple[int, ...], int, bool, int]:
+    """What ``_order`` reads of one destination: ``(key, sortbits, reachable, family)`` (no :class:`_Entry`)."""
+    family, address, _scope_id = dest
+    dlabel, dprec, dscope = policy.classify_fresh(address)
+    if src is None:
+        return (1, 0, 0, 0, 0, -dprec, 0, dscope), 0, False, family
+    slabel, _sprec, sscope = policy.classify(src.address)
+    key = (0, dscope != sscope, src.deprecated, not src.home, dlabel != slabel, -dprec, not src.native, dscope)
+    return key, -_prefix_bits(family, address, src), True, family
+
+
+def _sorted_order(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[int]:
+    """``_order(_entries(...))`` from the light keys; the full entries only for glibc's merge sort."""
+    keys = [_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)]
+    if len(keys) == 2:  # one comparison, as glibc's merge sort makes
+        (ka, ba, ra, fa), (kb, bb, _rb, fb) = keys
+        if ka != kb:
+            return [0, 1] if ka < kb else [1, 0]
+        if ra and fa == fb and ba != bb:
+            return [0, 1] if ba < bb else [1, 0]
+        return [0, 1]
+    seen: dict[tuple[int, ...], int] = {}
+    for key, _bits, reachable, family in keys:
+        if reachable and seen.setdefault(key, family) != family:
+            return _order(_entries(dests, sources, policy))  # not transitive: glibc's merge sort decides
+    return sorted(range(len(keys)), key=lambda i: (keys[i][0], keys[i][1], i))
+
+
 def _norm(d: DestinationLike) -> tuple[int, bytes, int]:
     return d if len(d) == 3 else (d[0], d[1], 0)
 
@@ -445,7 +473,9 @@ def rfc3484_order(
     cheap); the answer is a permutation of their indices.
     """
     pol = policy if isinstance(policy, Policy) else policy_for(policy)
-    return _order(_entries(dests, sources, pol))
+    if len(dests) != len(sources):
+        raise ValueError("one source (or None) per destination is needed")
+    return _sorted_order(dests, sources, pol)
 
 
 # --- explanations -----------------------------------------------------------
@@ -574,13 +604,12 @@ def _details(ds: Sequence[Destination], sources: Sequence[Source | None], pol: P
 # --- probing the kernel -----------------------------------------------------
 
 
-class _Probe(NamedTuple):
-    source: bytes | None  # packed source address, None if connect() failed
-    created: bool  # False when socket() itself failed (glibc's fd == -1)
-    v6only: bool  # the IPv6 socket refused an IPv4 destination
+#: What one probe learnt: (packed source address or None when connect() failed, whether socket()
+#: worked (False: glibc's fd == -1), whether the IPv6 socket refused an IPv4 destination).
+_Probe = tuple[bytes | None, bool, bool]
 
 
-_NO_SOCKET = _Probe(None, False, False)
+_NO_SOCKET: _Probe = (None, False, False)
 
 
 class _ProbeSockets(threading.local):
@@ -641,13 +670,13 @@ def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int])
         host = sock.getsockname()[0]
         if "%" in host:
             host = host.split("%", 1)[0]
-        probe = _Probe(socket.inet_pton(family, host), True, False)
+        probe: _Probe = (socket.inet_pton(family, host), True, False)
     except OSError:
         v6only = False
         if family == AF_INET6:
             with contextlib.suppress(OSError):
                 v6only = bool(sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
-        probe = _Probe(None, True, v6only)
+        probe = (None, True, v6only)
     if disconnect is None or disconnect[0](sock.fileno(), disconnect[1], 16) != 0:
         kept.pop(family, None)
         sock.close()
@@ -738,18 +767,18 @@ def _probe_one(dest: tuple[int, bytes, int], af: int,
     family, packed, scope_id = dest
     text = socket.inet_ntop(family, packed)
     if family == AF_INET6 or af == AF_INET6:
-        probe = _connect(AF_INET6, (text if family == AF_INET6 else "::ffff:" + text, 0, 0, scope_id))
-        if probe.source is not None:
+        source, created, v6only = _connect(AF_INET6, (text if family == AF_INET6 else "::ffff:" + text, 0, 0, scope_id))
+        if source is not None:
             if family == AF_INET:  # glibc converts the v4-mapped source back
-                return _lookup(snap, probe.source[12:], AF_INET, af), af, True
-            return _lookup(snap, probe.source, AF_INET6, af), af, True
-        if not (family == AF_INET and probe.v6only):
-            return None, af, probe.created
+                return _lookup(snap, source[12:], AF_INET, af), af, True
+            return _lookup(snap, source, AF_INET6, af), af, True
+        if not (family == AF_INET and v6only):
+            return None, af, created
         af = AF_INET  # glibc: EAFNOSUPPORT on an IPv6-only socket: retry on an IPv4 one
-    probe = _connect(AF_INET, (text, 0))
-    if probe.source is None:
-        return None, af, probe.created
-    return _lookup(snap, probe.source, AF_INET, af), af, True
+    source, created, _v6only = _connect(AF_INET, (text, 0))
+    if source is None:
+        return None, af, created
+    return _lookup(snap, source, AF_INET, af), af, True
 
 
 # --- what getaddrinfo calls -----------------------------------------------------
@@ -777,7 +806,7 @@ def sort_destinations(
     snap = snapshot if snapshot is not None else interfaces.snapshot()
     pol = conf if isinstance(conf, Policy) else policy_for(conf)
     if not probe_cache:
-        return _order(_entries(dests, probe_sources(dests, snap, use_cache=False), pol))
+        return _sorted_order(dests, probe_sources(dests, snap, use_cache=False), pol)
     # The whole answer is kept where the probes would be (a sort is a function of the destinations,
     # their probes and the tables): one entry per distinct list, not one per destination and step.
     cache = snap.probe_cache
@@ -785,7 +814,7 @@ def sort_destinations(
     kept = cache.get(key)
     if kept is not None:
         return list(cast(list[int], kept))
-    order = _order(_entries(dests, probe_sources(dests, snap, use_cache=False), pol))
+    order = _sorted_order(dests, probe_sources(dests, snap, use_cache=False), pol)
     if len(cache) >= _PROBE_CACHE_LIMIT:
         cache.clear()
     cache[key] = order

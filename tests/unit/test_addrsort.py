@@ -548,6 +548,8 @@ def test_matches_a_transliteration_of_glibc(case: tuple[list[str], list[Source |
     addrs, srcs, conf = case
     pol = Policy(parse_gai_conf(conf) if conf else None)
     assert ordered(addrs, srcs, conf) == reference_order(addrs, srcs, pol)
+    # the explained sort (full per-destination entries) and the light one (keys only) agree
+    assert sort_with_reasons([D(a) for a in addrs], srcs, pol)[0] == reference_order_idx(addrs, srcs, pol)
 
 
 # --- probing (loopback only, no packet leaves) -------------------------------------------
