@@ -118,7 +118,8 @@ _MAX_UDP_QUERY = 512
 _TC = 0x0200
 _AA = 0x0400
 _RA = 0x0080
-_QUESTION_TAIL = {T_A: struct.pack("!HH", T_A, CLASS_IN), T_AAAA: struct.pack("!HH", T_AAAA, CLASS_IN)}
+_A_TAIL = struct.pack("!HH", T_A, CLASS_IN)  # the question's type and class
+_AAAA_TAIL = struct.pack("!HH", T_AAAA, CLASS_IN)
 _OPT = b"\x00" + struct.pack("!HHIH", T_OPT, EDNS_PAYLOAD, 0, 0)
 #: A character no numeric host has (outside a ``%scope``): such a name skips ``text_to_binary``.
 _NOT_NUMERIC = re.compile(r"[^0-9A-Fa-fXx.:]")
@@ -389,13 +390,17 @@ class Lane:
     def _lookup(self, plan: _Plan, sock: _LaneSocket, owner: Any) -> LaneLookup:
         """The plan's two queries, with random ids none of the socket's pending queries has."""
         taken = sock.pending
-        fixed, tail, wire = self._fixed, self._tail, plan.wire
-        queries: dict[int, bytes] = {}
-        for qtype in (T_A, T_AAAA):
-            qid = self._qid()
-            while qid in taken or qid in queries:
-                qid = self._qid()
-            queries[qid] = qid.to_bytes(2, "big") + fixed + wire + _QUESTION_TAIL[qtype] + tail
+        qid_a = self._qid()
+        while qid_a in taken:
+            qid_a = self._qid()
+        qid_aaaa = self._qid()
+        while qid_aaaa in taken or qid_aaaa == qid_a:
+            qid_aaaa = self._qid()
+        wire = plan.wire
+        question = self._fixed + wire
+        tail = self._tail
+        queries = {qid_a: qid_a.to_bytes(2, "big") + question + _A_TAIL + tail,
+                   qid_aaaa: qid_aaaa.to_bytes(2, "big") + question + _AAAA_TAIL + tail}
         return LaneLookup(plan.name, plan.query, plan.servtuples, queries, lower_wire(wire), sock, plan.deadline,
                           owner)
 

@@ -522,9 +522,11 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
     reasons: list[str] | None = None
     if len(addresses) > 1 and len(servtuples) == 1 and not explain:
         # one result per address: sort the addresses, the results follow
-        order, _ = query.resolver.sort_entries([(at.family, at.packed, at.scope_id) for at in addresses])
-        entries = [entries[i] for i in order]
-        addresses = _merge_repeats([addresses[i] for i in order])
+        order, _ = query.resolver.sort_entries([at[:3] for at in addresses])  # (family, packed, scope_id)
+        if order != list(range(len(order))):
+            entries = [entries[i] for i in order]
+            addresses = [addresses[i] for i in order]
+        addresses = _merge_repeats(addresses)
     elif len(addresses) > 1:
         # glibc sorts every result (an address's socket types stay together:
         # they compare equal and keep their order).
@@ -542,6 +544,8 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
 
 def _merge_repeats(addresses: list[AddrTuple]) -> list[AddrTuple]:
     """The sorted addresses with consecutive repeats made one (as the general path lists them)."""
+    if len(addresses) == 2 and addresses[0] != addresses[1]:
+        return addresses
     out = addresses[:1]
     for at in addresses[1:]:
         if at != out[-1]:
