@@ -18,6 +18,7 @@ before the call), so this needs a platform with ``fork``.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 from collections import deque
@@ -34,6 +35,15 @@ R = TypeVar("R")
 #: What each forked worker uses: (resolver, resolve_many's keyword arguments, render).  Set in the
 #: parent just before the workers are forked; never pickled.
 _WORK: tuple[Any, dict[str, Any], Callable[[list[BulkResult]], Any]] | None = None
+
+
+def _start_worker() -> None:
+    """In a fresh worker: what it inherited from the parent stays out of the garbage collector's passes.
+
+    (``gc.freeze``: a full collection then walks only the worker's own
+    objects, and touches no inherited page, which would copy it.)
+    """
+    gc.freeze()
 
 
 def _resolve_chunk(first: int, names: list[str | bytes]) -> Any:
@@ -72,7 +82,8 @@ def render_many(
     per_worker = max(1, -(-concurrency // jobs))
     source = iter(names)
     _WORK = (resolver, {**hints, "concurrency": per_worker}, render)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker)
     out: deque[Future[Any]] = deque()
     position = 0
     try:

@@ -99,9 +99,15 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def resume_gc() -> None:
-    """Turn the garbage collector back on if ``main`` paused it (for a command that may run long)."""
+    """Turn the garbage collector back on if ``main`` paused it (for a command that may run long).
+
+    What the program has built so far (modules, the command) lives until it
+    exits: it is frozen out of the collector's passes, which then walk only
+    the objects the command makes from here on.
+    """
     if _GC_PAUSED:
         del _GC_PAUSED[:]
+        gc.freeze()
         gc.enable()
 
 
