@@ -42,13 +42,18 @@ class NssResult(NamedTuple):
     source: str  # the source that gave the final answer ("" when none)
 
 
-_THREAD = threading.local()
+class _Thread(threading.local):
+    """This thread's ``h_errno`` (the class attribute: 0 in a thread that never set it)."""
+
+    h_errno: int = 0
+
+
+_THREAD = _Thread()
 
 
 def thread_h_errno() -> int:
     """This thread's ``h_errno``, as glibc's lookups have left it (0 in a new thread)."""
-    value: int = getattr(_THREAD, "h_errno", 0)
-    return value
+    return _THREAD.h_errno
 
 
 def set_thread_h_errno(value: int) -> None:

@@ -440,6 +440,13 @@ def default_gateways() -> tuple[Gateway, ...]:
 # --- the cache ----------------------------------------------------------
 
 
+class _PerThread(threading.local):
+    """A thread's poll object and, while held, the one put aside (None until first set: no exception)."""
+
+    poller: Any = None
+    held: Any = None
+
+
 class _Watcher:
     """A netlink socket subscribed to change notifications."""
 
@@ -453,10 +460,10 @@ class _Watcher:
             self.sock.close()
             raise
         # A poll object per thread: one shared by threads raises "concurrent poll() invocation".
-        self._local = threading.local()
+        self._local = _PerThread()
 
     def _poller(self) -> select.poll:
-        poller: select.poll | None = getattr(self._local, "poller", None)
+        poller: select.poll | None = self._local.poller
         if poller is None:
             poller = select.poll()
             poller.register(self.sock.fileno(), select.POLLIN)
@@ -466,14 +473,14 @@ class _Watcher:
     def hold(self) -> None:
         """Until ``release``, this thread sees no notification (``interfaces.hold``)."""
         local = self._local
-        if getattr(local, "held", None) is None:
+        if local.held is None:
             local.held = self._poller()
             local.poller = QUIET
 
     def release(self) -> None:
         """End ``hold``."""
         local = self._local
-        held = getattr(local, "held", None)
+        held = local.held
         if held is not None:
             local.poller = held
             local.held = None

@@ -17,7 +17,13 @@ from typing import Any
 
 __all__ = ["ReadLog", "current", "note_h_errno", "note_volatile", "recording"]
 
-_LOCAL = threading.local()
+class _Local(threading.local):
+    """This thread's log; the class attribute answers for a thread that never recorded (no exception)."""
+
+    log: ReadLog | None = None
+
+
+_LOCAL = _Local()
 
 
 class ReadLog:
@@ -33,20 +39,20 @@ class ReadLog:
 
 def current() -> ReadLog | None:
     """The log of the call running on this thread, if it is being recorded."""
-    log: ReadLog | None = getattr(_LOCAL, "log", None)
+    log = _LOCAL.log
     return log
 
 
 def note_volatile() -> None:
     """The running call asked a source whose answer does not follow from files alone."""
-    log: ReadLog | None = getattr(_LOCAL, "log", None)
+    log = _LOCAL.log
     if log is not None:
         log.volatile = True
 
 
 def note_h_errno(value: int) -> None:
     """The running call set the thread's ``h_errno`` to ``value``."""
-    log: ReadLog | None = getattr(_LOCAL, "log", None)
+    log = _LOCAL.log
     if log is not None:
         log.h_errno = value
 
@@ -54,7 +60,7 @@ def note_h_errno(value: int) -> None:
 @contextmanager
 def recording() -> Iterator[ReadLog]:
     """Record the call made inside the ``with`` block (nested recordings each get their own log)."""
-    previous = getattr(_LOCAL, "log", None)
+    previous = _LOCAL.log
     log = ReadLog()
     _LOCAL.log = log
     try:

@@ -42,6 +42,13 @@ _FILE_EVENTS = _IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_DELETE_SELF | _IN
 _DIR_EVENTS = _IN_CREATE | _IN_DELETE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_ATTRIB
 
 
+class _PerThread(threading.local):
+    """A thread's poll object and, while held, the one put aside (None until first set: no exception)."""
+
+    poll: Any = None
+    held: Any = None
+
+
 class Watcher:
     """One inotify descriptor for the process, and the generation its events advance."""
 
@@ -54,7 +61,7 @@ class Watcher:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.fd = fd
         self.generation = 0
-        self._local = threading.local()  # a poll object per thread: one may not be shared
+        self._local = _PerThread()  # a poll object per thread: one may not be shared
         self._lock = threading.Lock()
         self._drain_lock = threading.Lock()
         self._dirs: set[str] = set()
@@ -94,21 +101,21 @@ class Watcher:
         """
         self.current()
         local = self._local
-        if getattr(local, "held", None) is None:
+        if local.held is None:
             local.held = local.poll
             local.poll = QUIET
 
     def release(self) -> None:
         """End ``hold``: every ``current`` polls again."""
         local = self._local
-        held = getattr(local, "held", None)
+        held = local.held
         if held is not None:
             local.poll = held
             local.held = None
 
     def current(self) -> int:
         """The generation after taking in any pending event (one ``poll``; none while held)."""
-        poller = getattr(self._local, "poll", None) or self._thread_poll()
+        poller = self._local.poll or self._thread_poll()
         # Drain and advance under the lock, and wait for a drain in progress:
         # otherwise a thread could find the queue emptied by another one
         # before that one has advanced the generation, and answer from a
