@@ -42,10 +42,14 @@ share a socket (each socket carries at most ``QUERIES_PER_SOCKET`` queries,
 ids are random and unique among a socket's pending queries) and those of the
 names begun in one turn of the driver go out back to back at its end
 (``flush``: a loopback server still busy with the first needs no wake-up
-per name, which measured about 1 µs less per query); a lookup whose
-pair is not complete within the lane's patience (``PATIENCE_RTTS`` smoothed
-pair times, at least ``MIN_PATIENCE``, at most the first server's timeout)
-goes down the full path, which starts again at the first server; and a name
+per name, which measured about 1 µs less per query); a query whose reply
+has not come after ``RETRY_RTTS`` smoothed pair times (at least
+``MIN_RETRY``) is sent once more, unchanged (a datagram dropped by a busy
+server's full socket buffer then costs milliseconds, not the patience); a
+lookup whose pair is not complete within the lane's patience
+(``PATIENCE_RTTS`` smoothed pair times, at least ``MIN_PATIENCE``, at most
+the first server's timeout) goes down the full path, which starts again at
+the first server; and a name
 that leaves the lane is asked twice — which is why the lane steps aside for
 ``BYPASS_NAMES`` names after a window of ``HIT_WINDOW`` lookups most of
 which left it.  Single lookups never take the lane (their queries must be
@@ -76,7 +80,6 @@ from .dns.wire import (
     T_OPT,
     queries_match,
 )
-from .drive import run_sync
 from .files._text import encode_raw
 from .gai import (
     AF_UNSPEC,
@@ -98,7 +101,8 @@ if TYPE_CHECKING:
     from .dns.config import DnsConfig, Server
     from .resolver import Resolver
 
-__all__ = ["BYPASS_NAMES", "HIT_WINDOW", "MIN_PATIENCE", "PATIENCE_RTTS", "QUERIES_PER_SOCKET", "Lane", "LaneLookup"]
+__all__ = ["BYPASS_NAMES", "HIT_WINDOW", "MIN_PATIENCE", "MIN_RETRY", "PATIENCE_RTTS", "QUERIES_PER_SOCKET",
+           "RETRY_RTTS", "Lane", "LaneLookup"]
 
 QUERIES_PER_SOCKET = 64
 """How many queries one lane socket sends before a fresh socket (a fresh source port) takes over."""
@@ -107,6 +111,11 @@ MIN_PATIENCE = 0.25
 """The least time (seconds) the lane waits for a pair before the full path takes the name over."""
 PATIENCE_RTTS = 8
 """The lane waits this many smoothed pair times (when that is more than ``MIN_PATIENCE``)."""
+
+RETRY_RTTS = 4
+"""A query of the pair still unanswered after this many smoothed pair times is sent once more."""
+MIN_RETRY = 0.05
+"""The least time (seconds) before that one retransmission."""
 
 HIT_WINDOW = 64
 """Lane lookups per window of the lane's hit count (see ``Lane.begin``)."""
@@ -163,6 +172,7 @@ class LaneLookup:
         "queries",
         "query",
         "question_end",
+        "retry_at",
         "sent",
         "servtuples",
         "sock",
@@ -183,6 +193,7 @@ class LaneLookup:
         self.owner = owner
         self.first: bytes | None = None  # the reply that arrived first (glibc's buffer 1)
         self.sent = 0.0  # time.monotonic() when the queries went
+        self.retry_at = 0.0  # when the unanswered query is sent again (0: not planned; -1: sent again)
         self.waiting = True
 
 
@@ -221,6 +232,7 @@ class Lane:
         self._current: _LaneSocket | None = None
         self._current_key: Any = None
         self._order: deque[LaneLookup] = deque()
+        self._retries: deque[LaneLookup] = deque()  # in the order their retransmissions are due
         self._outbox: list[LaneLookup] = []
         self._random = b""
         self._random_at = 0
@@ -265,6 +277,17 @@ class Lane:
         """
         srtt = self._srtt
         return MIN_PATIENCE if srtt is None else max(MIN_PATIENCE, PATIENCE_RTTS * srtt)
+
+    def retry_after(self) -> float:
+        """How long a query waits for its reply before it is sent once more (same id, same server).
+
+        ``RETRY_RTTS`` smoothed pair times, at least ``MIN_RETRY``: a
+        datagram lost on the way (a server's full socket buffer) then costs
+        that, not the lane's patience; a reply that was only late finds the
+        query still pending, and the copy's reply is ignored.
+        """
+        srtt = self._srtt
+        return MIN_RETRY if srtt is None else max(MIN_RETRY, RETRY_RTTS * srtt)
 
     def _rtt_sample(self, seconds: float) -> None:
         srtt = self._srtt
@@ -356,7 +379,7 @@ class Lane:
         if turn is None:
             return None
         query = turn.query
-        if turn.files and run_sync(query.ask_byname4("files", name)).status != NOTFOUND:
+        if turn.files and query.files_byname4(name).status != NOTFOUND:
             return None  # (the files source needs no I/O; asked once, it answers every files entry alike)
         try:
             if ("%" in name or _NOT_NUMERIC.search(name) is None) and text_to_binary(name, AF_UNSPEC, 0, Found()):
@@ -451,10 +474,15 @@ class Lane:
             return []
         failed: list[tuple[LaneLookup, None]] = []
         now = time.monotonic()
+        retry_at = now + self.retry_after()
+        retries = self._retries
         for lookup in outbox:
             if not lookup.waiting:
                 continue
             lookup.sent = now
+            if retry_at < lookup.deadline:
+                lookup.retry_at = retry_at
+                retries.append(lookup)
             send = lookup.sock.sock.send
             try:
                 for data in lookup.queries.values():
@@ -549,7 +577,8 @@ class Lane:
         if lookup.first is None:
             lookup.first = data
             return _WAITING
-        self._rtt_sample(time.monotonic() - lookup.sent)
+        if lookup.retry_at >= 0:  # (not after a retransmission: whose reply came is unknown)
+            self._rtt_sample(time.monotonic() - lookup.sent)
         return _PAIR
 
     def _answer(self, lookup: LaneLookup, ans1: bytes | None, ans2: bytes) -> GaiAnswer | None:
@@ -579,14 +608,24 @@ class Lane:
     # -- time ---------------------------------------------------------------------------------------
 
     def next_deadline(self) -> float | None:
-        """When the oldest lookup still waiting gives up on the lane (None: none is waiting)."""
+        """When the lane next has to act: a retransmission or a lookup given up on (None: none is waiting)."""
         order = self._order
         while order and not order[0].waiting:
             order.popleft()
+        retries = self._retries
+        while retries and not retries[0].waiting:
+            retries.popleft()
+        if retries and (not order or retries[0].retry_at < order[0].deadline):
+            return retries[0].retry_at
         return order[0].deadline if order else None
 
     def expire(self, now: float) -> Iterator[tuple[LaneLookup, None]]:
-        """The lookups whose replies did not all come by their deadline (each goes down the full path)."""
+        """Send again what is due; the lookups whose replies did not all come by their deadline (full path)."""
+        retries = self._retries
+        while retries and (not retries[0].waiting or retries[0].retry_at <= now):
+            lookup = retries.popleft()
+            if lookup.waiting:
+                self._resend(lookup)
         order = self._order
         while order and (not order[0].waiting or order[0].deadline <= now):
             lookup = order.popleft()
@@ -595,12 +634,25 @@ class Lane:
                 self._tally(False)
                 yield lookup, None
 
+    def _resend(self, lookup: LaneLookup) -> None:
+        """Send the lookup's unanswered queries once more, as they were (the same ids)."""
+        lookup.retry_at = -1.0
+        lane_sock = lookup.sock
+        pending = lane_sock.pending
+        try:
+            for qid, data in lookup.queries.items():
+                if pending.get(qid) is lookup:
+                    lane_sock.sock.send(data)
+        except OSError:
+            pass  # (the lane's patience, then the full path, take it from here)
+
     def close(self) -> None:
         """Close every lane socket."""
         for lane_sock in list(self.fds.values()):
             self._close(lane_sock)
         self._current = None
         self._order.clear()
+        self._retries.clear()
         self._outbox.clear()
 
 

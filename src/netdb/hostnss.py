@@ -138,12 +138,16 @@ class HostQuery:
         return Answer(UNAVAIL, h_errno=NETDB_INTERNAL, errno=errno_mod.EBUSY,
                       detail=f"no `{source}` hosts module on this machine (glibc cannot load libnss_{source})")
 
+    def files_byname4(self, name: str) -> Answer:
+        """``_nss_files_gethostbyname4_r`` (no I/O beyond the hosts file: a plain call, no generator)."""
+        ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe, self.h_errno)
+        first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
+        return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
+
     def ask_byname4(self, source: str, name: str) -> Generator[Any, Any, Answer]:
         """``_nss_<source>_gethostbyname4_r``."""
         if source == "files":
-            ans = files_source.byname4(self.hosts_snapshot(), name, self.multi, self.describe, self.h_errno)
-            first = ans.value[1][0].lineno if ans.status == SUCCESS else 0
-            return self._files(ans, first, ans.status != SUCCESS or self.multi, 0)
+            return self.files_byname4(name)
         if source == "dns":
             from .sources import dns as dns_source
 

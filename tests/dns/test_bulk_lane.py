@@ -191,18 +191,33 @@ def test_lane_when_the_first_server_refuses(fault: Any, fixture_records: f.Recor
     assert lane_answers == []
 
 
-def test_a_lost_reply_costs_the_lanes_patience_not_the_timeout(fault: Any, fixture_records: f.Records,
-                                                               tmp_path: Path) -> None:
-    # the first AAAA query for v4.test is never answered (a reply lost on the way); later ones are
+def test_a_lost_query_is_sent_again_after_the_retry_time(fault: Any, fixture_records: f.Records,
+                                                          tmp_path: Path) -> None:
+    # the first AAAA query for v4.test is never answered (lost on the way); the lane sends it once more
     srv: FaultServer = fault(fixture_records, [f.Rule("v4.test", f.Series(f.Drop(), f.Answer()), qtype="AAAA")])
     r = resolver_for(srv, tmp_path, options=("timeout:5", "attempts:2"))
     started = time.monotonic()
     (result,) = resolve_many(r, ["v4.test"], socktype=socket.SOCK_STREAM)
     took = time.monotonic() - started
     assert result.error is None and to_tuples(result.answer)[0][4][0] == "192.0.2.104"
-    assert bulklane.MIN_PATIENCE <= took < 2.0, took  # glibc would wait resolv.conf's 5 s
-    assert [e.qtype for e in srv.log] == ["A", "AAAA", "A", "AAAA"]  # the lane's pair, then the full path's
+    assert bulklane.MIN_RETRY <= took < bulklane.MIN_PATIENCE, took  # glibc would wait resolv.conf's 5 s
+    assert [e.qtype for e in srv.log] == ["A", "AAAA", "AAAA"]  # the pair, then the AAAA again
+    assert srv.log[1].id == srv.log[2].id and srv.log[1].client == srv.log[2].client  # the same query again
 
+
+def test_a_query_lost_twice_costs_the_lanes_patience_not_the_timeout(fault: Any, fixture_records: f.Records,
+                                                                     tmp_path: Path) -> None:
+    # the first two AAAA queries for v4.test are lost: the lane's copy too; the full path then asks
+    srv: FaultServer = fault(fixture_records,
+                             [f.Rule("v4.test", f.Series(f.Drop(), f.Drop(), f.Answer()), qtype="AAAA")])
+    r = resolver_for(srv, tmp_path, options=("timeout:5", "attempts:2"))
+    started = time.monotonic()
+    (result,) = resolve_many(r, ["v4.test"], socktype=socket.SOCK_STREAM)
+    took = time.monotonic() - started
+    assert result.error is None and to_tuples(result.answer)[0][4][0] == "192.0.2.104"
+    assert bulklane.MIN_PATIENCE <= took < 2.0, took  # glibc would wait resolv.conf's 5 s
+    # the lane's pair and its copy of the AAAA, then the full path's pair
+    assert [e.qtype for e in srv.log] == ["A", "AAAA", "AAAA", "A", "AAAA"]
 
 
 def test_lane_sends_nothing_where_glibc_sends_nothing(knot: KnotServer, tmp_path: Path,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from netdb.dns import io
 from netdb.dns.config import DnsConfig, ResolverState, Server, parse_server
 from netdb.dns.exchange import ResContext
-from netdb.dns.names import binary_hnok, ntop, pton, res_hnok, unpack
+from netdb.dns.names import binary_hnok, hnok_wire, ntop, pton, res_hnok, unpack
 from netdb.dns.search import res_search
 from netdb.dns.wire import Reply, make_query, queries_match
 from netdb.drive import run_sync
@@ -45,6 +45,19 @@ def test_pton_refuses(text: bytes) -> None:
 ])
 def test_res_hnok(name: bytes, ok: bool) -> None:
     assert res_hnok(name) is ok
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.binary(max_size=40),
+                 st.lists(st.sampled_from([b"a", b"Z9", b"-", b"_", b".", b"..", b"\\", b"\\.", b"\\065", b" ",
+                                           b"\x7f", b"x" * 63, b"y" * 64, b"*", b"\xc3\xa9"]),
+                          max_size=8).map(b"".join)))
+def test_hnok_wire_is_res_hnok_then_pton(text: bytes) -> None:
+    """One pass that checks and encodes agrees with glibc's steps: printable, ns_name_pton, binary_hnok."""
+    printable = text.isascii() and b" " not in text and text.decode("ascii").isprintable()
+    wire = pton(text) if printable else None
+    expected = wire if wire is not None and binary_hnok(wire) else None
+    assert hnok_wire(text) == expected
 
 
 def test_ntop_escapes() -> None:

@@ -40,6 +40,8 @@ _DIGITS = b"0123456789"
 _SPECIAL = frozenset(b'".;\\()@$')
 _HOST_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_")
 _HOST_CHARS = bytes(sorted(_HOST_BYTES))
+_HOST_CHARS_DOT = _HOST_CHARS + b"."
+_GRAPHIC = bytes(range(0x21, 0x7F))
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
@@ -160,11 +162,14 @@ def res_hnok(text: bytes) -> bool:
 
 def hnok_wire(text: bytes) -> bytes | None:
     """The wire form of a name ``res_hnok`` accepts, else None (the check and the encoding at once)."""
-    # printable ASCII without the space: 0x21-0x7E
-    if not text.isascii() or b" " in text or not text.decode("ascii").isprintable():
+    if text.translate(None, _GRAPHIC):  # printable ASCII without the space: 0x21-0x7E
         return None
     wire = pton(text)
-    return wire if wire is not None and binary_hnok(wire) else None
+    if wire is None:
+        return None
+    if 0x5C not in text:  # no escapes: the labels are the text's dot-separated fields, as they are
+        return wire if not text.translate(None, _HOST_CHARS_DOT) and text[:1] != b"-" else None
+    return wire if binary_hnok(wire) else None
 
 
 def unpack(msg: bytes, offset: int) -> tuple[bytes, int] | None:
