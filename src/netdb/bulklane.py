@@ -68,6 +68,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import udpbatch
 from .dns.answers import gaih_getanswer
 from .dns.names import MAXDNAME, binary_hnok, hnok_wire, lower_wire, pton
 from .dns.wire import (
@@ -234,6 +235,7 @@ class Lane:
         self._order: deque[LaneLookup] = deque()
         self._retries: deque[LaneLookup] = deque()  # in the order their retransmissions are due
         self._outbox: list[LaneLookup] = []
+        self._reader = udpbatch.open_reader()
         self._random = b""
         self._random_at = 0
         self._srtt: float | None = None
@@ -520,41 +522,60 @@ class Lane:
         return [(lookup, None) for lookup in failed]
 
     def receive(self, fd: int) -> list[tuple[LaneLookup, GaiAnswer | None]]:
-        """Read every reply waiting on ``fd``: the lookups this finished, with their answers (None: full path)."""
+        """Read every reply waiting on ``fd``: the lookups this finished, with their answers (None: full path).
+
+        A burst is read with one ``recvmmsg`` where the platform has it
+        (``netdb.udpbatch``), else one ``recv`` per datagram.
+        """
         lane_sock = self.fds.get(fd)
         if lane_sock is None:
             return []
         out: list[tuple[LaneLookup, GaiAnswer | None]] = []
-        sock = lane_sock.sock
-        pending = lane_sock.pending
-        while True:
-            try:
-                data = sock.recv(_MAX_DATAGRAM)
-            except BlockingIOError:
-                break
-            except OSError:
-                # an ICMP error (port unreachable ...): every lookup on this socket starts again
-                out.extend(self._fail_socket(lane_sock))
-                return out
-            if len(data) < HEADER_SIZE:
-                continue
-            qid = (data[0] << 8) | data[1]
-            lookup = pending.get(qid)
-            if lookup is None:
-                continue
-            verdict = self.take(lookup, qid, data)
-            if verdict == _IGNORED:
-                continue
-            del pending[qid]
-            if verdict == _WAITING:
-                continue
-            self._drop(lookup)
-            answer = None if verdict == _UNPLAIN else self._answer(lookup, lookup.first, data)
-            self._tally(answer is not None)
-            out.append((lookup, answer))
-        if not pending and lane_sock is not self._current:
+        reader = self._reader
+        try:
+            if reader is not None:
+                while True:
+                    batch = reader.read(fd)
+                    for data, cut in batch:
+                        self._datagram(lane_sock, data, cut, out)
+                    if len(batch) < udpbatch.SLOTS:
+                        break  # (drained when this call read it; later ones wake the poll again)
+            else:
+                sock = lane_sock.sock
+                while True:
+                    try:
+                        data = sock.recv(_MAX_DATAGRAM)
+                    except BlockingIOError:
+                        break
+                    self._datagram(lane_sock, data, False, out)
+        except OSError:
+            # an ICMP error (port unreachable ...): every lookup on this socket starts again
+            out.extend(self._fail_socket(lane_sock))
+            return out
+        if not lane_sock.pending and lane_sock is not self._current:
             self._close(lane_sock)
         return out
+
+    def _datagram(self, lane_sock: _LaneSocket, data: bytes, cut: bool,
+                  out: list[tuple[LaneLookup, GaiAnswer | None]]) -> None:
+        """One datagram read on a lane socket (``cut``: longer than the reader's slot, only its start is here)."""
+        if len(data) < HEADER_SIZE:
+            return
+        qid = (data[0] << 8) | data[1]
+        pending = lane_sock.pending
+        lookup = pending.get(qid)
+        if lookup is None:
+            return
+        verdict = _UNPLAIN if cut else self.take(lookup, qid, data)  # (the full path reads a cut reply whole)
+        if verdict == _IGNORED:
+            return
+        del pending[qid]
+        if verdict == _WAITING:
+            return
+        self._drop(lookup)
+        answer = None if verdict == _UNPLAIN else self._answer(lookup, lookup.first, data)
+        self._tally(answer is not None)
+        out.append((lookup, answer))
 
     def take(self, lookup: LaneLookup, qid: int, data: bytes) -> int:
         """Decide on one datagram with the id of one of the lookup's queries (at least a header long).

@@ -191,6 +191,20 @@ def test_lane_when_the_first_server_refuses(fault: Any, fixture_records: f.Recor
     assert lane_answers == []
 
 
+def test_a_reply_longer_than_the_lanes_read_slot_goes_to_the_full_path(fault: Any, tmp_path: Path,
+                                                                       lane_answers: list[str]) -> None:
+    """A server that ignores the UDP size sends 400 A records untruncated: the lane keeps only the
+    start of that datagram (netdb.udpbatch), so the full path, which reads it whole, decides."""
+    records = {"big.test": {"A": f.huge_rrset(400)}, "small.test": {"A": ["192.0.2.7"]}}
+    srv: FaultServer = fault(records, {"big.test": f.Answer(truncate=False)})
+    r = resolver_for(srv, tmp_path, options=("timeout:1", "attempts:1"))
+    names = ["big.test", "small.test"] * 3
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
+    assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+    assert len(fast[0]["ok"]) == 400
+    assert "big.test" not in lane_answers and "small.test" in lane_answers
+
+
 def test_a_lost_query_is_sent_again_after_the_retry_time(fault: Any, fixture_records: f.Records,
                                                           tmp_path: Path) -> None:
     # the first AAAA query for v4.test is never answered (lost on the way); the lane sends it once more
