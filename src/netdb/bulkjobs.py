@@ -32,6 +32,9 @@ __all__ = ["render_many"]
 
 R = TypeVar("R")
 
+MIN_TAIL_CHUNK = 32
+"""The fewest names in one of the short chunks at the end of the input."""
+
 #: What each forked worker uses: (resolver, resolve_many's keyword arguments, render).  Set in the
 #: parent just before the workers are forked; never pickled.
 _WORK: tuple[Any, dict[str, Any], Callable[[list[BulkResult]], Any]] | None = None
@@ -52,6 +55,36 @@ def _resolve_chunk(first: int, names: list[str | bytes]) -> Any:
     resolver, hints, render = _WORK
     results = [r._replace(position=first + r.position) for r in resolve_many(resolver, names, **hints)]
     return render(results)
+
+
+class _Chunks:
+    """The names cut into chunks, smaller towards the end so that the workers finish together.
+
+    ``2 * jobs * size`` names are read ahead; while more follow, a chunk has
+    ``size`` names, and once the input is used up each chunk takes a
+    ``2 * jobs``-th of what is left (at least ``MIN_TAIL_CHUNK``): the last
+    chunks are short, and no worker is left alone with a whole one.
+    """
+
+    def __init__(self, source: Iterator[str | bytes], size: int, jobs: int) -> None:
+        self.source = source
+        self.size = size
+        self.split = 2 * jobs
+        self.ahead: deque[str | bytes] = deque()
+        self.exhausted = False
+
+    def next(self) -> list[str | bytes]:
+        """The next chunk (empty when every name has been handed out)."""
+        ahead = self.ahead
+        if not self.exhausted:
+            want = self.split * self.size + self.size - len(ahead)
+            if want > 0:
+                before = len(ahead)
+                ahead.extend(itertools.islice(self.source, want))
+                self.exhausted = len(ahead) - before < want
+        take = self.size if not self.exhausted else max(MIN_TAIL_CHUNK, -(-len(ahead) // self.split))
+        take = min(take, self.size, len(ahead))
+        return [ahead.popleft() for _ in range(take)]
 
 
 def render_many(
@@ -80,7 +113,7 @@ def render_many(
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     per_worker = max(1, -(-concurrency // jobs))
-    source = iter(names)
+    chunks = _Chunks(iter(names), chunk, jobs)
     _WORK = (resolver, {**hints, "concurrency": per_worker}, render)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker)
@@ -89,7 +122,7 @@ def render_many(
     try:
         while True:
             while len(out) < 2 * jobs:
-                names_chunk = list(itertools.islice(source, chunk))
+                names_chunk = chunks.next()
                 if not names_chunk:
                     break
                 out.append(pool.submit(_resolve_chunk, position, names_chunk))

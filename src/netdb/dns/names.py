@@ -42,6 +42,7 @@ _HOST_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 _HOST_CHARS = bytes(sorted(_HOST_BYTES))
 _HOST_CHARS_DOT = _HOST_CHARS + b"."
 _GRAPHIC = bytes(range(0x21, 0x7F))
+_LENGTH_OCTET = [bytes((n,)) for n in range(64)]  # a label's length octet
 _LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
@@ -57,7 +58,7 @@ def pton(text: bytes, limit: int = MAXCDNAME) -> bytes | None:
         for label in labels:
             if not 0 < len(label) <= 63:
                 return None
-        wire = b"".join([bytes((len(label),)) + label for label in labels]) + b"\0"
+        wire = b"".join([_LENGTH_OCTET[len(label)] + label for label in labels]) + b"\0"
         return wire if len(wire) <= limit else None
     return _pton_escaped(text, limit)
 
