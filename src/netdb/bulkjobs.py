@@ -53,7 +53,7 @@ def _resolve_chunk(first: int, names: list[str | bytes]) -> Any:
     """In a worker: resolve one chunk and render its results (positions counted from ``first``)."""
     assert _WORK is not None, "render_many's worker was not forked from the caller"
     resolver, hints, render = _WORK
-    results = [r._replace(position=first + r.position) for r in resolve_many(resolver, names, **hints)]
+    results = [BulkResult(first + r[0], *r[1:]) for r in resolve_many(resolver, names, **hints)]  # (as _replace)
     return render(results)
 
 
