@@ -65,7 +65,9 @@ def host(
       lookup host --from names.txt --concurrency 200 > addresses.txt
       cut -d' ' -f2 access.log | lookup --json host --from - --unordered
     One process uses one core; --jobs N shares the list among N worker
-    processes (chunks of 512 names, output still in input order).
+    processes (chunks of 512 names, output still in input order), which
+    share --concurrency too: on a 2-core machine with a local server,
+      lookup host --from names.txt --jobs 2 --concurrency 128
     Exit status: 0 all resolved, 2 a name did not resolve, 75 temporary
     failure, 64 bad option, 66 --from file unreadable.
     """
