@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .watch import QUIET
+from .watch import PollSlot
 
 __all__ = [
     "FALLBACK_SECONDS",
@@ -440,13 +440,6 @@ def default_gateways() -> tuple[Gateway, ...]:
 # --- the cache ----------------------------------------------------------
 
 
-class _PerThread(threading.local):
-    """A thread's poll object and, while held, the one put aside (None until first set: no exception)."""
-
-    poller: Any = None
-    held: Any = None
-
-
 class _Watcher:
     """A netlink socket subscribed to change notifications."""
 
@@ -460,30 +453,23 @@ class _Watcher:
             self.sock.close()
             raise
         # A poll object per thread: one shared by threads raises "concurrent poll() invocation".
-        self._local = _PerThread()
+        self._local = PollSlot()
 
     def _poller(self) -> select.poll:
-        poller: select.poll | None = self._local.poller
+        poller: select.poll | None = self._local.poll
         if poller is None:
             poller = select.poll()
             poller.register(self.sock.fileno(), select.POLLIN)
-            self._local.poller = poller
+            self._local.poll = poller
         return poller
 
     def hold(self) -> None:
         """Until ``release``, this thread sees no notification (``interfaces.hold``)."""
-        local = self._local
-        if local.held is None:
-            local.held = self._poller()
-            local.poller = QUIET
+        self._local.hold(self._poller())
 
     def release(self) -> None:
         """End ``hold``."""
-        local = self._local
-        held = local.held
-        if held is not None:
-            local.poller = held
-            local.held = None
+        self._local.release()
 
     def changed(self) -> bool:
         """True when at least one notification (or an overflow) arrived; drains them (any thread)."""

@@ -24,7 +24,7 @@ import sys
 import threading
 from typing import Any
 
-__all__ = ["WATCH_AFTER", "Watcher", "existing", "watcher"]
+__all__ = ["QUIET", "WATCH_AFTER", "PollSlot", "Watcher", "existing", "watcher"]
 
 # Reads of one file before it is worth watching it.
 WATCH_AFTER = 32
@@ -42,11 +42,30 @@ _FILE_EVENTS = _IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_DELETE_SELF | _IN
 _DIR_EVENTS = _IN_CREATE | _IN_DELETE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_ATTRIB
 
 
-class _PerThread(threading.local):
-    """A thread's poll object and, while held, the one put aside (None until first set: no exception)."""
+class PollSlot(threading.local):
+    """A thread's poll object, and the one put aside while the thread is held (None until set).
+
+    Both watchers (files here, interfaces in ``netdb.interfaces``) keep one
+    per thread: a poll object may not be shared by threads.  The class
+    attributes answer for a thread that never set them, without the
+    exception a ``getattr`` default would raise and catch.
+    """
 
     poll: Any = None
     held: Any = None
+
+    def hold(self, poller: Any) -> None:
+        """Put ``poller`` aside and answer with :data:`QUIET` until :meth:`release` (no-op when held)."""
+        if self.held is None:
+            self.held = poller
+            self.poll = QUIET
+
+    def release(self) -> None:
+        """Take back the poll object put aside by :meth:`hold`."""
+        held = self.held
+        if held is not None:
+            self.poll = held
+            self.held = None
 
 
 class Watcher:
@@ -61,7 +80,7 @@ class Watcher:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.fd = fd
         self.generation = 0
-        self._local = _PerThread()  # a poll object per thread: one may not be shared
+        self._local = PollSlot()
         self._lock = threading.Lock()
         self._drain_lock = threading.Lock()
         self._dirs: set[str] = set()
@@ -100,18 +119,11 @@ class Watcher:
         as ever when nothing is held.
         """
         self.current()
-        local = self._local
-        if local.held is None:
-            local.held = local.poll
-            local.poll = QUIET
+        self._local.hold(self._local.poll)
 
     def release(self) -> None:
         """End ``hold``: every ``current`` polls again."""
-        local = self._local
-        held = local.held
-        if held is not None:
-            local.poll = held
-            local.held = None
+        self._local.release()
 
     def current(self) -> int:
         """The generation after taking in any pending event (one ``poll``; none while held)."""
