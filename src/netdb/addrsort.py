@@ -354,19 +354,8 @@ def _sort_key(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) 
 
 def _sorted_order(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[int]:
     """``_order(_entries(...))`` from the light keys; the full entries only for glibc's merge sort."""
-    keys = [_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)]
-    if len(keys) == 2:  # one comparison, as glibc's merge sort makes
-        (ka, ba, ra, fa), (kb, bb, _rb, fb) = keys
-        if ka != kb:
-            return [0, 1] if ka < kb else [1, 0]
-        if ra and fa == fb and ba != bb:
-            return [0, 1] if ba < bb else [1, 0]
-        return [0, 1]
-    seen: dict[tuple[int, ...], int] = {}
-    for key, _bits, reachable, family in keys:
-        if reachable and seen.setdefault(key, family) != family:
-            return _order(_entries(dests, sources, policy))  # not transitive: glibc's merge sort decides
-    return sorted(range(len(keys)), key=lambda i: (keys[i][0], keys[i][1], i))
+    order = _order_keys([_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)])
+    return order if order is not None else _order(_entries(dests, sources, policy))
 
 
 def _norm(d: DestinationLike) -> tuple[int, bytes, int]:
@@ -406,13 +395,25 @@ def _compare(a: _Entry, b: _Entry, ia: int, ib: int) -> tuple[int, int]:
     return (-1 if ia < ib else 1), 10
 
 
-def _needs_merge_sort(entries: Sequence[_Entry]) -> bool:
-    """True when an IPv4 and an IPv6 reachable destination tie on rules 1-8."""
+def _order_keys(keys: Sequence[tuple[tuple[int, ...], int, bool, int]]) -> list[int] | None:
+    """The sorted permutation of ``(key, sortbits, reachable, family)`` rows, or None for glibc's merge sort.
+
+    One ``sorted()`` on the keys gives glibc's order unless an IPv4 and an
+    IPv6 reachable destination tie on rules 1-8 (rule 9 is skipped across
+    families, so the comparison is not transitive): then None.
+    """
+    if len(keys) == 2:  # one comparison, as glibc's merge sort makes
+        (ka, ba, ra, fa), (kb, bb, _rb, fb) = keys
+        if ka != kb:
+            return [0, 1] if ka < kb else [1, 0]
+        if ra and fa == fb and ba != bb:
+            return [0, 1] if ba < bb else [1, 0]
+        return [0, 1]
     seen: dict[tuple[int, ...], int] = {}
-    for e in entries:  # noqa: SIM110 (a plain loop is faster than any() here)
-        if e.reachable and seen.setdefault(e.key, e.family) != e.family:
-            return True
-    return False
+    for key, _bits, reachable, family in keys:
+        if reachable and seen.setdefault(key, family) != family:
+            return None
+    return sorted(range(len(keys)), key=lambda i: (keys[i][0], keys[i][1], i))
 
 
 def _msort(n: int, cmp: Callable[[int, int], int]) -> list[int]:
@@ -449,18 +450,10 @@ def _msort(n: int, cmp: Callable[[int, int], int]) -> list[int]:
 
 def _order(entries: list[_Entry]) -> list[int]:
     """The sorted permutation: one ``sorted()`` on keys unless the comparison is not transitive."""
-    n = len(entries)
-    if n == 2:  # one comparison, as glibc's merge sort makes
-        a, b = entries
-        if a.key != b.key:
-            return [0, 1] if a.key < b.key else [1, 0]
-        if a.reachable and a.family == b.family and a.sortbits != b.sortbits:
-            return [0, 1] if a.sortbits < b.sortbits else [1, 0]
-        return [0, 1]
-    if not _needs_merge_sort(entries):
-        keys = [(e.key, e.sortbits, i) for i, e in enumerate(entries)]
-        return sorted(range(n), key=keys.__getitem__)
-    return _msort(n, lambda i, j: _compare(entries[i], entries[j], i, j)[0])
+    order = _order_keys([(e.key, e.sortbits, e.reachable, e.family) for e in entries])
+    if order is not None:
+        return order
+    return _msort(len(entries), lambda i, j: _compare(entries[i], entries[j], i, j)[0])
 
 
 def rfc3484_order(

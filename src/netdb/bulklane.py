@@ -277,8 +277,7 @@ class Lane:
         lost on the way costs that, not resolv.conf's timeout, and the full
         path then asks with glibc's own timeouts.
         """
-        srtt = self._srtt
-        return MIN_PATIENCE if srtt is None else max(MIN_PATIENCE, PATIENCE_RTTS * srtt)
+        return self._rtts(PATIENCE_RTTS, MIN_PATIENCE)
 
     def retry_after(self) -> float:
         """How long a query waits for its reply before it is sent once more (same id, same server).
@@ -288,8 +287,12 @@ class Lane:
         that, not the lane's patience; a reply that was only late finds the
         query still pending, and the copy's reply is ignored.
         """
+        return self._rtts(RETRY_RTTS, MIN_RETRY)
+
+    def _rtts(self, count: float, least: float) -> float:
+        """``count`` smoothed pair times, at least ``least`` (``least`` before the first sample)."""
         srtt = self._srtt
-        return MIN_RETRY if srtt is None else max(MIN_RETRY, RETRY_RTTS * srtt)
+        return least if srtt is None else max(least, count * srtt)
 
     def _rtt_sample(self, seconds: float) -> None:
         srtt = self._srtt
