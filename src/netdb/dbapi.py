@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import readlog
+from . import watch
 from .filecache import current_at
 from .switch import NOTFOUND, SUCCESS, UNAVAIL, Answer, Step, walk_sync
-from .watch import existing as existing_watcher
 
 if TYPE_CHECKING:
     from .records import hostent, netent, protoent, rpcent, servent
@@ -76,21 +75,30 @@ def files_only(conf: Any, db: str) -> bool:
 def files_table(resolver: Resolver, db: str) -> Any:
     """The files table when the switch reduces to it (None if the file is unusable), else NotImplemented.
 
-    Costs two ``stat`` calls (nsswitch.conf and the database file): the fast
-    path of every service and protocol lookup.  Once both files are watched
-    by inotify, the answer is kept with the watcher's generation and costs
-    one ``poll`` while nothing watched changes.
+    The fast path of every service and protocol lookup.  Once nsswitch.conf
+    and the database file are watched by inotify, the answer is kept with
+    the watcher's generation, and while nothing watched changes it costs one
+    ``epoll_wait``: ``Watcher.current`` written out here, because a call
+    more would be a tenth of the lookup.  Otherwise it costs two ``stat``
+    calls (nsswitch.conf and the database file).
     """
     kept = resolver.files_tables.get(db)
     if kept is not None:
-        kept_watcher, kept_generation, kept_table = kept
-        live = existing_watcher()
-        if live is not None and kept_watcher is live and live.current() == kept_generation \
-                and readlog.current() is None:
-            return kept_table
+        w, generation, table = kept
+        # No need to note the read for a recording call (netdb.readlog): both
+        # files are watched by this watcher, so any change to them advances
+        # the generation that the answer memo checks as well.
+        if w is watch.active and not w.events.poll(0, 1) and not w.draining.locked() \
+                and w.generation == generation:
+            return table
+    return _files_table_checked(resolver, db)
+
+
+def _files_table_checked(resolver: Resolver, db: str) -> Any:
+    """``files_table`` after checking nsswitch.conf and the file (kept for the fast path when watched)."""
     if resolver.switch_overridden(db):
         return NotImplemented
-    w = existing_watcher()  # files start being watched only once read often (netdb.watch)
+    w = watch.existing()  # files start being watched only once read often (netdb.watch)
     generation = w.current() if w is not None else -1
     ns = resolver.nsswitch_snapshot()
     plan = ns.memo.get(db)
@@ -173,49 +181,60 @@ def lookup(
     return DbQuery(resolver, db, trace).find(find)
 
 
-def getservbyname(resolver: Resolver, name: str, proto: str | None = None) -> int:
-    """``socket.getservbyname``: the port of the first matching line."""
-    _c_string(name, "getservbyname() argument 1")
-    if proto is not None:
-        _c_string(proto, "getservbyname() argument 2")
+def getservbyname(resolver: Resolver, servicename: str, protocolname: str | None = None) -> int:
+    """The port of a service, like ``socket.getservbyname``.
+
+    Matches the name or an alias exactly (case-sensitively), and the
+    protocol exactly when given; the first matching line wins.  Raises
+    ``OSError('service/proto not found')``.
+    """
+    if type(servicename) is not str or not servicename.isascii() or "\0" in servicename:  # else plainly fine
+        _c_string(servicename, "getservbyname() argument 1")
+    if protocolname is not None and (type(protocolname) is not str or not protocolname.isascii()
+                                     or "\0" in protocolname):
+        _c_string(protocolname, "getservbyname() argument 2")
     table = files_table(resolver, "services")
     if table is not NotImplemented:
-        i = None if table is None else table.index_by_name(name, proto)
+        i = None if table is None else table.index_by_name(servicename, protocolname)
     else:
-        i, table = lookup(resolver, "services", lambda t: t.index_by_name(name, proto))
+        i, table = lookup(resolver, "services", lambda t: t.index_by_name(servicename, protocolname))
     if i is None:
         raise OSError("service/proto not found")
     port: int = table.entries[i].port
     return port
 
 
-def getservbyport(resolver: Resolver, port: int, proto: str | None = None) -> str:
-    """``socket.getservbyport``: the name of the first line with this port."""
+def getservbyport(resolver: Resolver, port: int, protocolname: str | None = None) -> str:
+    """The name of the service on a port, like ``socket.getservbyport``.
+
+    Raises ``OverflowError`` for a port outside 0-65535 and
+    ``OSError('port/proto not found')`` when no line has it.
+    """
     if not isinstance(port, int):
         raise TypeError(f"'{type(port).__name__}' object cannot be interpreted as an integer")
-    if proto is not None:
-        _c_string(proto, "getservbyport() argument 2")
+    if protocolname is not None:
+        _c_string(protocolname, "getservbyport() argument 2")
     if port < 0 or port > 0xFFFF:
         raise OverflowError("getservbyport: port must be 0-65535.")
     table = files_table(resolver, "services")
     if table is not NotImplemented:
-        i = None if table is None else table.index_by_port(port, proto)
+        i = None if table is None else table.index_by_port(port, protocolname)
     else:
-        i, table = lookup(resolver, "services", lambda t: t.index_by_port(port, proto))
+        i, table = lookup(resolver, "services", lambda t: t.index_by_port(port, protocolname))
     if i is None:
         raise OSError("port/proto not found")
     name: str = table.entries[i].name
     return name
 
 
-def getprotobyname(resolver: Resolver, name: str) -> int:
-    """``socket.getprotobyname``: the number of the first matching line."""
-    _c_string(name, "getprotobyname() argument")
+def getprotobyname(resolver: Resolver, protocolname: str) -> int:
+    """The number of a protocol, like ``socket.getprotobyname``; ``OSError('protocol not found')``."""
+    _c_string(protocolname, "getprotobyname() argument")
     table = files_table(resolver, "protocols")
     if table is not NotImplemented:
-        i = None if table is None else table.index_by_name(name)
+        i = None if table is None else table.index_by_name(protocolname)
     else:
-        i, table = lookup(resolver, "protocols", lambda t: t.index_by_name(name))
+        i, table = lookup(resolver, "protocols", lambda t: t.index_by_name(protocolname))
     if i is None:
         raise OSError("protocol not found")
     number: int = table.entries[i].number
@@ -223,7 +242,7 @@ def getprotobyname(resolver: Resolver, name: str) -> int:
 
 
 def getprotobynumber(resolver: Resolver, number: int) -> protoent:
-    """C ``getprotobynumber``: the first line with this number."""
+    """The protocol entry for a number (C ``getprotobynumber``); ``OSError('protocol not found')``."""
     i, table = lookup(resolver, "protocols", lambda t: t.index_by_number(number))
     if i is None:
         raise OSError("protocol not found")
@@ -232,7 +251,7 @@ def getprotobynumber(resolver: Resolver, number: int) -> protoent:
 
 
 def getnetbyname(resolver: Resolver, name: str) -> netent:
-    """C ``getnetbyname``: the first line with this name or alias, ignoring ASCII case."""
+    """The network entry for a name or alias, ignoring ASCII case; ``OSError('network not found')``."""
     _c_string(name, "getnetbyname() argument")
     i, table = lookup(resolver, "networks", lambda t: t.index_by_name(name))
     if i is None:
@@ -241,9 +260,9 @@ def getnetbyname(resolver: Resolver, name: str) -> netent:
     return entry
 
 
-def getnetbyaddr(resolver: Resolver, net: int, addrtype: int = _AF_INET) -> netent:
-    """C ``getnetbyaddr``: the first line with this host-order network number."""
-    i, table = lookup(resolver, "networks", lambda t: t.index_by_addr(net, addrtype))
+def getnetbyaddr(resolver: Resolver, net: int, type: int = _AF_INET) -> netent:
+    """The network entry for a host-order network number (127.0.0.0 is 0x7f000000); C ``getnetbyaddr``."""
+    i, table = lookup(resolver, "networks", lambda t: t.index_by_addr(net, type))
     if i is None:
         raise OSError("network not found")
     entry: netent = table.entries[i]
@@ -251,7 +270,7 @@ def getnetbyaddr(resolver: Resolver, net: int, addrtype: int = _AF_INET) -> nete
 
 
 def getrpcbyname(resolver: Resolver, name: str) -> rpcent:
-    """C ``getrpcbyname``: the first line with this name or alias (exact case)."""
+    """The RPC program entry for a name or alias (exact case); ``OSError('rpc program not found')``."""
     _c_string(name, "getrpcbyname() argument")
     i, table = lookup(resolver, "rpc", lambda t: t.index_by_name(name))
     if i is None:
@@ -261,7 +280,7 @@ def getrpcbyname(resolver: Resolver, name: str) -> rpcent:
 
 
 def getrpcbynumber(resolver: Resolver, number: int) -> rpcent:
-    """C ``getrpcbynumber``: the first line with this number."""
+    """The RPC program entry for a number; ``OSError('rpc program not found')``."""
     i, table = lookup(resolver, "rpc", lambda t: t.index_by_number(number))
     if i is None:
         raise OSError("rpc program not found")

@@ -182,3 +182,47 @@ def test_service_and_protocol_lookups_see_every_change_at_the_next_call(tmp_path
     (etc / "services").unlink()
     with pytest.raises(OSError, match="service/proto not found"):
         r.getservbyname("http", "tcp")
+
+
+def test_a_kept_answer_that_named_a_service_sees_the_services_file_change(tmp_path: Path) -> None:
+    """The services table comes from the one-poll path, which does not note the read for the memo.
+
+    That is safe because the table is kept only while both its files are watched: a change to
+    either advances the generation, and with it every memo entry goes stale.
+    """
+    etc = _etc(tmp_path)
+    r = netdb.Resolver(etc)
+    for _ in range(watch.WATCH_AFTER + 3):
+        assert r.getservbyname("http", "tcp") == 80
+    assert "services" in r.files_tables
+    _warm(r, "one.test", "http", socket.AF_INET, socket.SOCK_STREAM)
+    assert r.answer_memo()._entries
+    assert r.getaddrinfo("one.test", "http", socket.AF_INET, socket.SOCK_STREAM)[0][4] == ("192.0.2.1", 80)
+    (etc / "services").write_text("http 81/tcp www\n")
+    assert r.getaddrinfo("one.test", "http", socket.AF_INET, socket.SOCK_STREAM)[0][4] == ("192.0.2.1", 81)
+
+
+def test_a_service_lookup_waits_for_a_drain_in_progress(tmp_path: Path) -> None:
+    """The one-poll path must not answer from the kept table while another thread drains the queue.
+
+    That thread has emptied the queue and not yet advanced the generation: an empty poll and an
+    unchanged generation would otherwise pass the old table off as current.
+    """
+    etc = _etc(tmp_path)
+    r = netdb.Resolver(etc)
+    for _ in range(watch.WATCH_AFTER + 3):
+        assert r.getservbyname("http", "tcp") == 80
+    w = watch.existing()
+    assert w is not None and "services" in r.files_tables
+    (etc / "services").write_text("http 81/tcp www\n")  # an event is queued
+    got: list[int] = []
+    with w.draining:  # another thread is draining ...
+        while w.events.poll(0, 1):  # ... and has emptied the queue
+            os.read(w.fd, 65536)
+        t = threading.Thread(target=lambda: got.append(r.getservbyname("http", "tcp")))
+        t.start()
+        t.join(0.2)
+        waited = t.is_alive()
+        w.generation += 1
+    t.join(10)
+    assert waited and got == [81]

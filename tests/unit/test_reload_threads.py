@@ -235,7 +235,7 @@ def test_a_drain_in_progress_is_waited_for(tmp_path: Path) -> None:
     before = w.current()
     path.write_text("b\n")  # an event is queued
     got: list[int] = []
-    with w._drain_lock:  # another thread is draining ...
+    with w.draining:  # another thread is draining ...
         os.read(w.fd, 65536)  # ... has emptied the queue and not yet advanced the generation
         t = threading.Thread(target=lambda: got.append(w.current()))
         t.start()
