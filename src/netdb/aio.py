@@ -43,7 +43,7 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .deadlines import check_seconds, deadline
+from .deadlines import check_seconds, current_deadline, deadline
 from .dns import io
 
 if TYPE_CHECKING:
@@ -252,7 +252,34 @@ async def getaddrinfo(host: str | bytes | None, port: str | bytes | int | None, 
     from .pysocket import getaddrinfo_gen
 
     r = _resolver(resolver)
+    if timeout is None and current_deadline() is None and _lane_may_take(host, port, family, type, proto, flags):
+        from . import aiolane
+        from .pysocket import resolve_gen, to_tuples
+
+        asked = aiolane.ask(asyncio.get_running_loop(), r, host, port, family, type, proto, flags)
+        if asked is not None:
+            loop_lane, future = asked
+            try:
+                answer, full_path_deadline = await future
+            except asyncio.CancelledError:
+                loop_lane.withdraw(future)
+                raise
+            if answer is None:  # the full path, from the start, within the lane's deadline
+                answer = await run(resolve_gen(r, host, port, family, type, proto, flags, describe=False,
+                                               deadline=full_path_deadline))
+            return to_tuples(answer)
     return await _drive(lambda: getaddrinfo_gen(r, host, port, family, type, proto, flags), timeout)
+
+
+def _lane_may_take(host: object, port: object, family: object, type: object, proto: object, flags: object) -> bool:
+    """Whether a getaddrinfo call could take the loop's lane (``netdb.aiolane``): a name and plain hints.
+
+    The lane decides the rest; anything odd (a numeric host, an unhashable
+    port, a wrong type) goes straight down the full path, which raises what
+    the socket module raises.
+    """
+    return (isinstance(host, (str, bytes)) and (port is None or isinstance(port, (int, str, bytes)))
+            and family == 0 and flags == 0 and isinstance(type, int) and isinstance(proto, int))
 
 
 async def resolve(host: str | bytes | None, port: str | bytes | int | None = None, family: int = 0, type: int = 0,

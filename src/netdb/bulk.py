@@ -41,7 +41,7 @@ from .dns import io
 from .dns.syncio import perform as perform_blocking
 from .gai import GaiAnswer
 
-__all__ = ["BulkResult", "resolve_many"]
+__all__ = ["BulkResult", "Moment", "resolve_many"]
 
 _MAX_DATAGRAM = 65535
 #: Lookups started in one turn of the loop at most: the replies already in are taken in between, so
@@ -60,13 +60,14 @@ class BulkResult(NamedTuple):
     seconds: float
 
 
-class _Moment:
+class Moment:
     """A stretch of the driver's work that stands for one moment: the files and interfaces checked once.
 
     Inside it, the lookups started and finished all see the files (inotify
     generation) and the interface snapshot as they were at its first check,
     as if every change came just after it; outside it (while the caller runs
-    between results) nothing is held.
+    between results) nothing is held.  ``netdb.aiolane`` wraps each of its
+    loop callbacks in one.
     """
 
     __slots__ = ("lane", "watcher")
@@ -260,7 +261,7 @@ def resolve_many(
         task.token += 1
         ready.append((task, value, error))
 
-    moment = _Moment(lane)
+    moment = Moment(lane)
     try:
         with moment:
             backlog = launch()

@@ -52,8 +52,9 @@ the first server's timeout) goes down the full path, which starts again at
 the first server; and a name
 that leaves the lane is asked twice — which is why the lane steps aside for
 ``BYPASS_NAMES`` names after a window of ``HIT_WINDOW`` lookups most of
-which left it.  Single lookups never take the lane (their queries must be
-glibc's, one by one).
+which left it.  A blocking single lookup never takes the lane (its queries
+are glibc's, one by one); ``netdb.aio``'s getaddrinfo calls do, the calls of
+one loop sharing one lane (``netdb.aiolane``).
 """
 
 from __future__ import annotations
@@ -500,6 +501,11 @@ class Lane:
                 failed.append((lookup, None))
         outbox.clear()
         return failed
+
+    def cancel(self, lookup: LaneLookup) -> None:
+        """Give up a lookup nobody waits for any more (a cancelled call); later replies to it are ignored."""
+        if lookup.waiting:
+            self._drop(lookup)
 
     # -- receiving ------------------------------------------------------------------------------
 

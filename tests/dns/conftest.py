@@ -12,6 +12,8 @@
   dedicated address; that needs root).
 * ``glibc_env``: a factory ``glibc_env(servers, **kw)`` for ``DnsEnv`` that
   skips when glibc cannot be run here, and cleans up after the test.
+* ``lane_answers``: the names the fast lane (``netdb.bulklane``) answered
+  itself during the test, with its stepping aside turned off.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from netdb import bulklane
 from support import faultdns, glibc_dns, loopback
 from support import knot as knotmod
 
@@ -93,3 +96,21 @@ def glibc_env() -> Iterator[Callable[..., glibc_dns.DnsEnv]]:
     yield make
     for env in made:
         env.close()
+
+
+@pytest.fixture
+def lane_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names the lane answered itself (not sent down the full path)."""
+    answered: list[str] = []
+    original = bulklane.Lane._answer
+
+    def counting(self: bulklane.Lane, lookup: bulklane.LaneLookup, ans1: bytes, ans2: bytes) -> Any:
+        got = original(self, lookup, ans1, ans2)
+        if got is not None:
+            answered.append(lookup.name)
+        return got
+
+    monkeypatch.setattr(bulklane.Lane, "_answer", counting)
+    # every name tries the lane here, however many leave it (the lists mix plain and odd names)
+    monkeypatch.setattr(bulklane, "BYPASS_NAMES", 0)
+    yield answered

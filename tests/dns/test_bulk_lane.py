@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dns.name
-import dns.zone
 import pytest
 
 from netdb import bulklane
@@ -29,37 +26,11 @@ from support import faultdns as f
 from support import loopback
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
-from support.knot import FIXTURES, KnotServer, bulk_name
+from support.knot import KnotServer, bulk_name
+from support.lane_cases import CONFIGS, HOSTS, NAMES
 from support.netdb_dns import outcome, resolver_for
 
 pytestmark = pytest.mark.dns
-
-HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost\n192.0.2.50\tfromfile.test filealias\n"
-
-
-def _zone_names() -> list[str]:
-    """Every owner name of the fixture zones, absolute and relative, wildcards filled in."""
-    out: list[str] = []
-    for path in sorted(FIXTURES.glob("*.zone")):
-        zone = dns.zone.from_file(str(path), relativize=False, check_origin=False)
-        for owner in zone.nodes:
-            text = owner.to_text()
-            if text.startswith("*."):
-                text = "filled-in" + text[1:]
-            out += [text, text.rstrip(".")]
-            relative = owner.relativize(dns.name.from_text("test.")).to_text() if owner.is_subdomain(
-                dns.name.from_text("test.")) else None
-            if relative and relative != "@":
-                out.append(relative)
-    return out
-
-
-NAMES: list[str | bytes] = [
-    *_zone_names(), *(bulk_name(i) for i in range(0, 2000, 5)), "fromfile.test", "filealias", "localhost",
-    "nosuch.test", "h00042", "h00042.bulk", "127.1", "::1", "bad..name", "x" * 300, "bücher.test", "MiXeD.CaSe.test",
-    b"indns.test", b"\xff.test", "x" * 64 + ".test", "indns.test.", "*", "",
-]
-
 
 def _shape(result: Any) -> dict[str, Any]:
     if result.error is not None:
@@ -70,33 +41,6 @@ def _shape(result: Any) -> dict[str, Any]:
 def _full(r: Any, name: str | bytes, port: object, family: int, socktype: int) -> dict[str, Any]:
     """getaddrinfo's outcome by the full path alone (``Resolver.resolve`` never takes the lane)."""
     return outcome(lambda *a: to_tuples(r.resolve(*a)), name, port, family, socktype)
-
-
-@pytest.fixture
-def lane_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The names the lane answered itself (not sent down the full path)."""
-    answered: list[str] = []
-    original = bulklane.Lane._answer
-
-    def counting(self: bulklane.Lane, lookup: bulklane.LaneLookup, ans1: bytes, ans2: bytes) -> Any:
-        got = original(self, lookup, ans1, ans2)
-        if got is not None:
-            answered.append(lookup.name)
-        return got
-
-    monkeypatch.setattr(bulklane.Lane, "_answer", counting)
-    # every name tries the lane here, however many leave it (the lists mix plain and odd names)
-    monkeypatch.setattr(bulklane, "BYPASS_NAMES", 0)
-    yield answered
-
-
-CONFIGS = {
-    "plain": {},
-    "search": {"search": ["bulk.test", "test"], "options": ("timeout:1", "attempts:1", "ndots:2")},
-    "search-root-first": {"search": [".", "test"], "options": ("timeout:1", "attempts:1")},
-    "edns-trust-ad": {"options": ("timeout:1", "attempts:1", "edns0", "trust-ad")},
-    "ndots-0": {"search": ["test"], "options": ("timeout:1", "attempts:1", "ndots:0")},
-}
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
