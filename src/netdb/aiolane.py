@@ -222,6 +222,12 @@ def ask(loop: asyncio.AbstractEventLoop, resolver: Resolver, host: Any, port: An
         if lane is None:
             poller.close()
             return None
-        loop_lane = lanes[key] = LoopLane(loop, lane, poller, lanes, key)
+        try:
+            loop_lane = LoopLane(loop, lane, poller, lanes, key)
+        except NotImplementedError:  # (a loop that cannot watch a descriptor: the full path)
+            lane.close()
+            poller.close()
+            return None
+        lanes[key] = loop_lane
     return loop_lane, loop_lane.ask(host)
 
