@@ -19,9 +19,12 @@ driver:
   full path as before, within the same deadline: the answers are the full
   path's either way (``netdb.bulklane`` says how, and its tests show it).
 
-A lane serves one loop, one resolver and one set of hints, and closes (its
-sockets, its epoll set, the loop's reader) as soon as no call is waiting on
-it; the next call opens a new one.  A cancelled call withdraws its lookup.
+A call alone (the only one of its turn, with none in flight) keeps to the
+full path: its queries are glibc's, and a name that would leave the lane is
+not asked twice.  The lane is for calls that overlap.  It serves one loop,
+one resolver and one set of hints, opens with the first turn that has
+company and closes (its sockets, its epoll set, the loop's reader) as soon
+as no call is waiting on it.  A cancelled call withdraws its lookup.
 Calls under a deadline of their own (``timeout=``, an enclosing
 ``netdb.deadline``) keep to the full path: a turn is shared, a deadline is
 not.  Linux only (epoll); elsewhere :func:`ask` always answers None.
@@ -34,6 +37,7 @@ import contextvars
 import select
 import time
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .bulk import Moment
@@ -66,11 +70,12 @@ class LoopLane:
     keep (the turn's, as ``resolve_many`` keeps it).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, lane: Lane, poller: select.epoll,
+    def __init__(self, loop: asyncio.AbstractEventLoop, open_lane: Callable[[select.epoll], Lane | None],
                  lanes: dict[tuple[Any, ...], LoopLane], key: tuple[Any, ...]) -> None:
         self._loop_ref = weakref.ref(loop)  # (the loop holds this lane through its reader, not the other way)
-        self.lane = lane
-        self._poller = poller
+        self._open_lane = open_lane
+        self.lane: Lane | None = None  # (opened by the first turn with company: see _turn)
+        self._poller: select.epoll | None = None
         self._lanes = lanes
         self._key = key
         self._queued: list[tuple[str | bytes, asyncio.Future[tuple[GaiAnswer | None, float | None]]]] = []
@@ -79,7 +84,6 @@ class LoopLane:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self.closed = False
-        _bare(loop.add_reader, poller.fileno(), self._readable)  # (the handle keeps the empty context)
 
     def ask(self, host: str | bytes) -> asyncio.Future[tuple[GaiAnswer | None, float | None]]:
         """Queue ``host`` for the next turn; the future's answer is None when the full path must take it."""
@@ -94,7 +98,7 @@ class LoopLane:
     def withdraw(self, future: asyncio.Future[Any]) -> None:
         """The call waiting on ``future`` was cancelled: forget its lookup (its queries' replies are ignored)."""
         lookup = self._lookups.pop(future, None)
-        if lookup is not None:
+        if lookup is not None and self.lane is not None:
             self.lane.cancel(lookup)
             self._settle()
 
@@ -105,16 +109,42 @@ class LoopLane:
 
     # -- the loop's callbacks -------------------------------------------------------------------
 
+    def _start(self) -> Lane | None:
+        """Open the lane and its epoll set, and have the loop watch that (None: it cannot be done here)."""
+        poller = select.epoll()
+        lane = self._open_lane(poller)
+        if lane is not None:
+            try:
+                _bare(self._loop().add_reader, poller.fileno(), self._readable)  # (the handle keeps the context)
+            except NotImplementedError:  # (a loop that cannot watch a descriptor)
+                lane.close()
+                lane = None
+        if lane is None:
+            poller.close()
+            return None
+        self.lane, self._poller = lane, poller
+        return lane
+
     def _turn(self) -> None:
-        """Begin every name queued since the last turn; send their queries together."""
+        """Begin every name queued since the last turn; send their queries together.
+
+        A call alone (no other queued with it, none in flight) takes the full
+        path: its queries are then glibc's, one name at a time, and a name
+        that would leave the lane is not asked twice.  The lane is for calls
+        that overlap.
+        """
         self._turn_due = False
         queued, self._queued = self._queued, []
+        live = [(host, future) for host, future in queued if not future.done()]  # (not cancelled meanwhile)
         lane = self.lane
+        if lane is None and (len(live) < 2 or (lane := self._start()) is None):
+            for _host, future in live:
+                future.set_result((None, None))
+            self._settle()
+            return
         try:
             with Moment(lane):
-                for host, future in queued:
-                    if future.done():  # (cancelled before its turn)
-                        continue
+                for host, future in live:
                     lookup = lane.begin(host, future)
                     if lookup is None:
                         future.set_result((None, None))
@@ -123,15 +153,16 @@ class LoopLane:
                 for lookup, _none in lane.flush():
                     self._finish(lookup, None)
         except Exception:  # pragma: no cover - a bug in the lane must not strand its callers
-            self._abandon(queued)
+            self._abandon(live)
             raise
         self._settle()
 
     def _readable(self) -> None:
         """Replies are waiting on some lane socket: finish the lookups they complete."""
-        lane = self.lane
+        lane, poller = self.lane, self._poller
+        assert lane is not None and poller is not None  # (watched only once open)
         with Moment(lane):
-            for fd, _events in self._poller.poll(0):
+            for fd, _events in poller.poll(0):
                 for lookup, answer in lane.receive(fd):
                     self._finish(lookup, answer)
         self._settle()
@@ -139,8 +170,10 @@ class LoopLane:
     def _timed(self) -> None:
         """``Lane.next_deadline`` has come: retransmissions, and lookups given up on (full path)."""
         self._timer = None
-        with Moment(self.lane):
-            for lookup, _none in self.lane.expire(time.monotonic()):
+        lane = self.lane
+        assert lane is not None  # (timed only once open)
+        with Moment(lane):
+            for lookup, _none in lane.expire(time.monotonic()):
                 self._finish(lookup, None)
         self._settle()
 
@@ -158,6 +191,8 @@ class LoopLane:
             return
         if not self._lookups and not self._queued:
             self.close()
+            return
+        if self.lane is None:
             return
         due = self.lane.next_deadline()
         if due is None:
@@ -189,15 +224,17 @@ class LoopLane:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        loop = self._loop_ref()
-        if loop is not None and not loop.is_closed():
-            loop.remove_reader(self._poller.fileno())
         for _host, future in self._queued:
             if not future.done():
                 future.set_result((None, None))
         self._queued.clear()
-        self.lane.close()
-        self._poller.close()
+        lane, poller = self.lane, self._poller
+        if lane is not None and poller is not None:
+            loop = self._loop_ref()
+            if loop is not None and not loop.is_closed():
+                loop.remove_reader(poller.fileno())
+            lane.close()
+            poller.close()
 
 
 def ask(loop: asyncio.AbstractEventLoop, resolver: Resolver, host: Any, port: Any, family: Any, socktype: Any,
@@ -210,24 +247,16 @@ def ask(loop: asyncio.AbstractEventLoop, resolver: Resolver, host: Any, port: An
     the lane.
     """
     key = (id(resolver), port, type(port), family, socktype, proto, flags)
+    if not hasattr(select, "epoll"):
+        return None
     lanes = _LANES.get(loop)
     if lanes is None:
         lanes = _LANES[loop] = {}
     loop_lane = lanes.get(key)
     if loop_lane is None or loop_lane.closed:
-        if not hasattr(select, "epoll"):
-            return None
-        poller = select.epoll()
-        lane = Lane.open(resolver, port, family, socktype, proto, flags, False, poller)
-        if lane is None:
-            poller.close()
-            return None
-        try:
-            loop_lane = LoopLane(loop, lane, poller, lanes, key)
-        except NotImplementedError:  # (a loop that cannot watch a descriptor: the full path)
-            lane.close()
-            poller.close()
-            return None
-        lanes[key] = loop_lane
+        def open_lane(poller: select.epoll) -> Lane | None:
+            return Lane.open(resolver, port, family, socktype, proto, flags, False, poller)
+
+        loop_lane = lanes[key] = LoopLane(loop, open_lane, lanes, key)
     return loop_lane, loop_lane.ask(host)
 

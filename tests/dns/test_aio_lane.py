@@ -126,22 +126,43 @@ def test_cancelled_calls_withdraw_from_the_lane(fault: Any, fixture_records: f.R
     assert len(srv.wait_for_queries(100, timeout=2)) >= 100  # each name's pair went out once
 
 
+def test_a_call_alone_keeps_to_the_full_path(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                             lane_answers: list[str]) -> None:
+    """One call at a time: glibc's queries (the blocking call's), no lane opened, nothing left open."""
+    srv: FaultServer = fault(fixture_records)
+    r = resolver_for(srv, tmp_path, options=("timeout:1", "attempts:1"), search=["test"])
+    names = ["indns.test", "v4.test", "nosuch", "v6"]
+
+    async def main() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        out = []
+        for name in names:
+            out.append(await netdb.aio.getaddrinfo(name, 80, resolver=r))
+            assert not aiolane._LANES.get(loop)
+        return out
+
+    with pytest.raises(socket.gaierror):  # ("nosuch" is in no zone)
+        asyncio.run(main())
+    awaited = [(e.qname, e.qtype) for e in srv.log]
+    with pytest.raises(socket.gaierror):
+        for name in names:
+            r.getaddrinfo(name, 80)
+    assert awaited == [(e.qname, e.qtype) for e in srv.log[len(awaited):]]
+    assert ("nosuch.test.", "A") in awaited
+    assert lane_answers == []
+
+
 def test_a_lane_closes_when_no_call_waits(knot: KnotServer, tmp_path: Path, lane_answers: list[str]) -> None:
     r = resolver_for(knot, tmp_path)
-    names = [bulk_name(i) for i in range(30)]
-
-    async def main() -> list[int]:
-        loop = asyncio.get_running_loop()
-        fds = []
-        for name in names:  # one call at a time: a lane each
-            await netdb.aio.getaddrinfo(name, 80, resolver=r)
-            assert not aiolane._LANES.get(loop)
-            fds.append(_open_fds())
-        return fds
-
-    fds = asyncio.run(main())
-    assert len(set(fds)) == 1, fds  # nothing left open from one call to the next
-    assert sorted(lane_answers) == names
+    names: list[str | bytes] = [bulk_name(i) for i in range(30)]
+    gc.collect()
+    before = _open_fds()
+    for _ in range(3):
+        assert _aio(r, names) == [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+        assert not any(aiolane._LANES.values())
+        gc.collect()
+        assert _open_fds() == before
+    assert len(lane_answers) == 90
 
 
 def test_calls_with_their_own_deadline_keep_to_the_full_path(knot: KnotServer, tmp_path: Path,
