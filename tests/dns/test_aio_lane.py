@@ -29,8 +29,8 @@ from support import faultdns as f
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
 from support.knot import KnotServer, bulk_name
-from support.lane_cases import CONFIGS, HOSTS, NAMES
-from support.netdb_dns import outcome, resolver_for
+from support.lane_cases import CONFIGS, HOSTS, NAMES, full_path_outcome
+from support.netdb_dns import resolver_for
 
 pytestmark = pytest.mark.dns
 
@@ -64,10 +64,6 @@ def _aio(r: netdb.Resolver, names: list[str | bytes], port: object = None, famil
     return asyncio.run(main())
 
 
-def _full(r: netdb.Resolver, name: str | bytes, port: object, family: int, socktype: int) -> dict[str, Any]:
-    """getaddrinfo's outcome by the full path alone (``Resolver.resolve`` never takes a lane)."""
-    return outcome(lambda *a: to_tuples(r.resolve(*a)), name, port, family, socktype)
-
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 @pytest.mark.parametrize(("family", "socktype", "port"), [(0, socket.SOCK_STREAM, None), (0, 0, "80"),
@@ -77,7 +73,7 @@ def test_aio_lane_answers_equal_the_full_path(knot: KnotServer, tmp_path: Path, 
     r = resolver_for(knot, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS, **CONFIGS[config])
     got = _aio(r, NAMES, port, family, socktype)
     for name, a in zip(NAMES, got, strict=True):
-        assert a == _full(r, name, port, family, socktype), name
+        assert a == full_path_outcome(r, name, port, family, socktype), name
     if family == 0:
         assert len(lane_answers) >= 350, len(lane_answers)  # the plain names took the lane
     else:
@@ -95,7 +91,7 @@ def test_aio_lane_falls_back_on_every_unplain_reply(fault: Any, fixture_records:
     names: list[str | bytes] = [*rules, "indns.test", "nosuch.test", "nodata.test", "v4.test", "v6.test",
                                 "alias.test", "chain5.test", "fromfile.test"] * 3
     got = _aio(r, names, limit=20)
-    assert got == [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+    assert got == [full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names]
     assert sorted(set(lane_answers)) == ["alias.test", "chain5.test", "indns.test", "v4.test", "v6.test"]
 
 
@@ -158,7 +154,7 @@ def test_a_lane_closes_when_no_call_waits(knot: KnotServer, tmp_path: Path, lane
     gc.collect()
     before = _open_fds()
     for _ in range(3):
-        assert _aio(r, names) == [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+        assert _aio(r, names) == [full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names]
         assert not any(aiolane._LANES.values())
         gc.collect()
         assert _open_fds() == before
@@ -194,6 +190,6 @@ def test_loops_in_two_threads_each_have_their_lane(knot: KnotServer, tmp_path: P
         t.start()
     for t in threads:
         t.join(60)
-    want = [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+    want = [full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names]
     assert results == {0: want, 1: want}
     assert len(lane_answers) == 600

@@ -27,8 +27,8 @@ from support import loopback
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
 from support.knot import KnotServer, bulk_name
-from support.lane_cases import CONFIGS, HOSTS, NAMES
-from support.netdb_dns import outcome, resolver_for
+from support.lane_cases import CONFIGS, HOSTS, NAMES, full_path_outcome
+from support.netdb_dns import resolver_for
 
 pytestmark = pytest.mark.dns
 
@@ -37,10 +37,6 @@ def _shape(result: Any) -> dict[str, Any]:
         return {"error": type(result.error).__name__, "args": normalise(result.error.args)}
     return {"ok": normalise(to_tuples(result.answer)), "origins": [a.origin for a in result.answer.addresses]}
 
-
-def _full(r: Any, name: str | bytes, port: object, family: int, socktype: int) -> dict[str, Any]:
-    """getaddrinfo's outcome by the full path alone (``Resolver.resolve`` never takes the lane)."""
-    return outcome(lambda *a: to_tuples(r.resolve(*a)), name, port, family, socktype)
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
@@ -56,7 +52,7 @@ def test_lane_answers_equal_the_full_path(knot: KnotServer, tmp_path: Path, lane
     assert len(fast) == len(full) == len(NAMES)
     for name, a, b in zip(NAMES, fast, full, strict=True):
         assert a == b, name
-        assert {k: v for k, v in a.items() if k != "origins"} == _full(r, name, port, family, socktype), name
+        assert {k: v for k, v in a.items() if k != "origins"} == full_path_outcome(r, name, port, family, socktype), name
     if family == 0:
         # the plain names (most of the bulk zone at least) took the lane
         assert len(lane_answers) >= 350, len(lane_answers)
@@ -71,7 +67,7 @@ def test_lane_off_for_files_switches_it_cannot_skip(knot: KnotServer, tmp_path: 
         names = [bulk_name(i) for i in range(50)] + ["fromfile.test", "localhost"]
         got = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
         assert [{k: v for k, v in g.items() if k != "origins"} for g in got] == [
-            _full(r, n, None, 0, socket.SOCK_STREAM) for n in names], nsswitch
+            full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names], nsswitch
         if nsswitch.startswith("hosts: dns files"):
             assert len(lane_answers) >= 50
     # "files [NOTFOUND=return] dns", "files myhostname dns", "dns [SUCCESS=continue]": never the lane
@@ -192,7 +188,7 @@ def test_lane_sends_nothing_where_glibc_sends_nothing(knot: KnotServer, tmp_path
     with netdb.deadline(0.001):
         time.sleep(0.01)
         got = list(resolve_many(r, names, socktype=socket.SOCK_STREAM))
-        full = [_full(r, n, None, 0, socket.SOCK_STREAM) for n in names]
+        full = [full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names]
     assert [b.error.args[0] if b.error else None for b in got] == [x["args"][0] for x in full]
     assert {x["args"][0] for x in full} == {socket.EAI_AGAIN}
     assert lane_answers == []

@@ -2,15 +2,19 @@
 
 Shared by the lane's tests under ``resolve_many`` (tests/dns/test_bulk_lane.py) and under asyncio
 (tests/dns/test_aio_lane.py); the ``lane_answers`` fixture (tests/dns/conftest.py) counts what the
-lane answered itself.
+lane answered itself; ``full_path_outcome`` is what every lane answer is compared with.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import dns.name
 import dns.zone
 
+from netdb.pysocket import to_tuples
 from support.knot import FIXTURES, bulk_name
+from support.netdb_dns import outcome
 
 HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost\n192.0.2.50\tfromfile.test filealias\n"
 
@@ -46,3 +50,8 @@ CONFIGS = {
     "edns-trust-ad": {"options": ("timeout:1", "attempts:1", "edns0", "trust-ad")},
     "ndots-0": {"search": ["test"], "options": ("timeout:1", "attempts:1", "ndots:0")},
 }
+
+
+def full_path_outcome(r: Any, name: str | bytes, port: object, family: int, socktype: int) -> dict[str, Any]:
+    """getaddrinfo's outcome by the full path alone (``Resolver.resolve`` never takes a lane)."""
+    return outcome(lambda *a: to_tuples(r.resolve(*a)), name, port, family, socktype)
