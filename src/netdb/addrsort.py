@@ -341,19 +341,48 @@ def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy
     )
 
 
+def _rules_key(address: bytes, src: Source | None, policy: Policy) -> tuple[int | bool, ...]:
+    """Rules 1-8 for one destination as one tuple (smaller sorts first), as :class:`_Entry` has it."""
+    dlabel, dprec, dscope = policy.classify_fresh(address)
+    if src is None:
+        return (1, 0, 0, 0, 0, -dprec, 0, dscope)
+    slabel, _sprec, sscope = policy.classify(src.address)
+    return (0, dscope != sscope, src.deprecated, not src.home, dlabel != slabel, -dprec, not src.native, dscope)
+
+
 def _sort_key(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) -> tuple[tuple[int, ...], int, bool, int]:
     """What ``_order`` reads of one destination: ``(key, sortbits, reachable, family)`` (no :class:`_Entry`)."""
     family, address, _scope_id = dest
-    dlabel, dprec, dscope = policy.classify_fresh(address)
+    key = _rules_key(address, src, policy)
     if src is None:
-        return (1, 0, 0, 0, 0, -dprec, 0, dscope), 0, False, family
-    slabel, _sprec, sscope = policy.classify(src.address)
-    key = (0, dscope != sscope, src.deprecated, not src.home, dlabel != slabel, -dprec, not src.native, dscope)
+        return key, 0, False, family
     return key, -_prefix_bits(family, address, src), True, family
+
+
+def _order_two(a: tuple[int, bytes, int], b: tuple[int, bytes, int], src_a: Source | None, src_b: Source | None,
+               policy: Policy) -> list[int]:
+    """Two destinations: glibc's merge sort makes one comparison, this one.
+
+    Rule 9's prefix lengths are worked out only when rules 1-8 tie between
+    two reachable destinations of one family (an answer's A and AAAA never
+    need them).
+    """
+    key_a = _rules_key(a[1], src_a, policy)
+    key_b = _rules_key(b[1], src_b, policy)
+    if key_a != key_b:
+        return [0, 1] if key_a < key_b else [1, 0]
+    if src_a is not None and src_b is not None and a[0] == b[0]:
+        bits_a = _prefix_bits(a[0], a[1], src_a)
+        bits_b = _prefix_bits(b[0], b[1], src_b)
+        if bits_a != bits_b:
+            return [0, 1] if bits_a > bits_b else [1, 0]
+    return [0, 1]
 
 
 def _sorted_order(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[int]:
     """``_order(_entries(...))`` from the light keys; the full entries only for glibc's merge sort."""
+    if len(dests) == 2 and len(sources) == 2:
+        return _order_two(_norm(dests[0]), _norm(dests[1]), sources[0], sources[1], policy)
     order = _order_keys([_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)])
     return order if order is not None else _order(_entries(dests, sources, policy))
 
@@ -678,15 +707,17 @@ def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int])
 
 def _lookup(snap: interfaces.InterfaceSnapshot, packed: bytes, family: int, sock_af: int) -> Source:
     """Fill in what glibc's interface table says about a source address (memoised on the snapshot)."""
-    if family == AF_INET:
-        key = _V4MAPPED + (b"\x7f\0\0\x01" if sock_af == AF_INET and packed[0] == 127 else packed)
-    else:
-        key = packed
+    # (the memo's key: the address, whose length says its family, unless glibc looks up 127.0.0.1 for it)
+    loopback_rule = family == AF_INET and sock_af == AF_INET and packed[0] == 127
+    memo_key: object = (packed,) if loopback_rule else packed
     memo = snap.source_memo
-    hit = memo.get((packed, key))
+    hit = memo.get(memo_key)
     if hit is not None:
         return cast(Source, hit)
-    entry = snap.source_entry(key)
+    if family == AF_INET:
+        entry = snap.source_entry(_V4MAPPED + (b"\x7f\0\0\x01" if loopback_rule else packed))
+    else:
+        entry = snap.source_entry(packed)
     if entry is None:
         source = Source(packed)
     else:
@@ -696,7 +727,7 @@ def _lookup(snap: interfaces.InterfaceSnapshot, packed: bytes, family: int, sock
         )
     if len(memo) >= _PROBE_CACHE_LIMIT:
         memo.clear()
-    memo[(packed, key)] = source
+    memo[memo_key] = source
     return source
 
 

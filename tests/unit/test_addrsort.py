@@ -355,6 +355,18 @@ def test_rules_2_to_5_and_9_need_reachability() -> None:
     assert ordered(["10.0.0.2", "10.0.0.1"], [None, None]) == ["10.0.0.2", "10.0.0.1"]
 
 
+@pytest.mark.parametrize(("addrs", "sources"), [
+    (["2001:db8:1::1", "2001:db8::1"], ["2001:db8::9", "2001:db8::9"]),  # 47 against 124 bits
+    (["10.0.1.9", "10.0.0.2"], ["10.0.0.1", "10.0.0.1"]),  # 23 against 30 bits, both inside the /16
+])
+def test_rule9_decides_between_two_destinations(addrs: list[str], sources: list[str]) -> None:
+    # the longer common prefix with its source goes first, whichever came first
+    srcs: list[Source | None] = [S(src, 16, 2) for src in sources]
+    assert ordered(addrs, srcs) == addrs[::-1]
+    assert ordered(addrs[::-1], srcs[::-1]) == addrs[::-1]
+    assert ordered(addrs, srcs) == reference_order(addrs, srcs, Policy())
+
+
 def test_rule9_is_skipped_across_families() -> None:
     # ::ffff:10.0.0.9 is AF_INET6 with IPv4's label and precedence: it ties with
     # IPv4 destinations on rules 1-8, and then only the original order counts.
@@ -527,8 +539,8 @@ _CONFS = [None, "precedence ::ffff:0:0/96 100\n", "label ::/0 1\n", "precedence 
 
 
 @st.composite
-def _case(draw: st.DrawFn) -> tuple[list[str], list[Source | None], str | None]:
-    addrs = draw(st.lists(st.sampled_from(_POOL4 + _POOL6), min_size=2, max_size=12))
+def _case(draw: st.DrawFn, max_size: int = 12) -> tuple[list[str], list[Source | None], str | None]:
+    addrs = draw(st.lists(st.sampled_from(_POOL4 + _POOL6), min_size=2, max_size=max_size))
     srcs: list[Source | None] = []
     for a in addrs:
         if draw(st.integers(0, 5)) == 0:
@@ -550,6 +562,16 @@ def test_matches_a_transliteration_of_glibc(case: tuple[list[str], list[Source |
     assert ordered(addrs, srcs, conf) == reference_order(addrs, srcs, pol)
     # the explained sort (full per-destination entries) and the light one (keys only) agree
     assert sort_with_reasons([D(a) for a in addrs], srcs, pol)[0] == reference_order_idx(addrs, srcs, pol)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_case(max_size=2))
+def test_two_destinations_match_a_transliteration_of_glibc(
+        case: tuple[list[str], list[Source | None], str | None]) -> None:
+    """Two destinations (an A and an AAAA, most answers) take their own shorter comparison."""
+    addrs, srcs, conf = case
+    pol = Policy(parse_gai_conf(conf) if conf else None)
+    assert ordered(addrs, srcs, conf) == reference_order(addrs, srcs, pol)
 
 
 # --- probing (loopback only, no packet leaves) -------------------------------------------
