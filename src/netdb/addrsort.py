@@ -382,7 +382,9 @@ def _order_two(a: tuple[int, bytes, int], b: tuple[int, bytes, int], src_a: Sour
 def _sorted_order(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[int]:
     """``_order(_entries(...))`` from the light keys; the full entries only for glibc's merge sort."""
     if len(dests) == 2 and len(sources) == 2:
-        return _order_two(_norm(dests[0]), _norm(dests[1]), sources[0], sources[1], policy)
+        a, b = dests
+        return _order_two(a if len(a) == 3 else _norm(a), b if len(b) == 3 else _norm(b), sources[0], sources[1],
+                          policy)
     order = _order_keys([_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)])
     return order if order is not None else _order(_entries(dests, sources, policy))
 
@@ -642,6 +644,7 @@ class _ProbeSockets(threading.local):
 
 
 _probe_sockets = _ProbeSockets()
+_inet_pton = _socket.inet_pton
 _disconnect: tuple[Any, Any] | bool | None = None  # libc connect() and an AF_UNSPEC address; False: unavailable
 
 
@@ -677,30 +680,32 @@ def _connect(family: int, sockaddr: tuple[str, int] | tuple[str, int, int, int])
     an AF_UNSPEC ``connect`` as glibc does between its probes (a connected
     UDP socket would keep its first source address), else on a fresh one.
     """
-    disconnect = _disconnect if type(_disconnect) is tuple else _libc_disconnect()
     kept = _probe_sockets.by_family
-    sock = kept.get(family) if disconnect is not None else None
-    if sock is None:
+    held = kept.get(family)  # (socket, its descriptor, libc's connect and an AF_UNSPEC address)
+    if held is None:
         try:
             sock = _socket.socket(family, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
         except OSError:
             return _NO_SOCKET
-        if disconnect is not None:
-            kept[family] = sock
+        held = (sock, sock.fileno(), _libc_disconnect())
+        if held[2] is not None:
+            kept[family] = held
+    sock, fd, disconnect = held
     try:
         sock.connect(sockaddr)
         host = sock.getsockname()[0]
         if "%" in host:
             host = host.split("%", 1)[0]
-        probe: _Probe = (socket.inet_pton(family, host), True, False)
+        probe: _Probe = (_inet_pton(family, host), True, False)
     except OSError:
         v6only = False
         if family == AF_INET6:
             with contextlib.suppress(OSError):
                 v6only = bool(sock.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
         probe = (None, True, v6only)
-    if disconnect is None or disconnect[0](sock.fileno(), disconnect[1], 16) != 0:
-        kept.pop(family, None)
+    if disconnect is None or disconnect[0](fd, disconnect[1], 16) != 0:
+        if kept.get(family) is held:
+            del kept[family]
         sock.close()
     return probe
 
@@ -711,9 +716,9 @@ def _lookup(snap: interfaces.InterfaceSnapshot, packed: bytes, family: int, sock
     loopback_rule = family == AF_INET and sock_af == AF_INET and packed[0] == 127
     memo_key: object = (packed,) if loopback_rule else packed
     memo = snap.source_memo
-    hit = memo.get(memo_key)
+    hit: Source | None = memo.get(memo_key)
     if hit is not None:
-        return cast(Source, hit)
+        return hit
     if family == AF_INET:
         entry = snap.source_entry(_V4MAPPED + (b"\x7f\0\0\x01" if loopback_rule else packed))
     else:
@@ -754,7 +759,7 @@ def probe_sources(
     sock_ok = False
     last: tuple[int, bytes, int] | None = None
     for raw in dests:
-        dest = _norm(raw)
+        dest = raw if len(raw) == 3 else (raw[0], raw[1], 0)
         if dest == last:
             out.append(out[-1])
             continue

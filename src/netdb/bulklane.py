@@ -90,6 +90,7 @@ from .gai import (
     GaiAnswer,
     finish_answer,
     get_servtuples,
+    new_tuple,
     parse_service,
     text_to_binary,
 )
@@ -237,6 +238,7 @@ class Lane:
         self._retries: deque[LaneLookup] = deque()  # in the order their retransmissions are due
         self._outbox: list[LaneLookup] = []
         self._reader = udpbatch.open_reader()
+        self._segments = udpbatch.segments_available()  # (False once the kernel refuses UDP_SEGMENT)
         self._random = b""
         self._random_at = 0
         self._srtt: float | None = None
@@ -414,7 +416,7 @@ class Lane:
             if query.deadline <= now:
                 return None  # glibc's path sends nothing past the caller's deadline
             deadline = query.deadline
-        return _Plan(name, query, turn.servtuples, wire, conf.servers[0], deadline)
+        return new_tuple(_Plan, (name, query, turn.servtuples, wire, conf.servers[0], deadline))
 
     def _lookup(self, plan: _Plan, sock: _LaneSocket, owner: Any) -> LaneLookup:
         """The plan's two queries, with random ids none of the socket's pending queries has."""
@@ -482,6 +484,8 @@ class Lane:
         now = time.monotonic()
         retry_at = now + self.retry_after()
         retries = self._retries
+        bursts: dict[tuple[int, int], list[LaneLookup]] = {}  # (socket, query length) -> lookups
+        segments = self._segments
         for lookup in outbox:
             if not lookup.waiting:
                 continue
@@ -489,18 +493,61 @@ class Lane:
             if retry_at < lookup.deadline:
                 lookup.retry_at = retry_at
                 retries.append(lookup)
-            send = lookup.sock.sock.send
-            try:
-                for data in lookup.queries.values():
-                    send(data)
-            except OSError:
-                # (an ICMP error from an earlier query, most likely): this name takes the full path, the
-                # socket takes no more queries, and the lookups still on it time out into the full path
-                lookup.sock.sent = QUERIES_PER_SOCKET
-                self._drop(lookup)
-                failed.append((lookup, None))
+            if segments:
+                # (a name's A and AAAA queries have one length: the question differs only in its type)
+                size = len(next(iter(lookup.queries.values())))
+                burst = bursts.get((lookup.sock.fd, size))
+                if burst is None:
+                    bursts[(lookup.sock.fd, size)] = [lookup]
+                else:
+                    burst.append(lookup)
+            else:
+                self._send_each(lookup, failed)
+        per_call = udpbatch.MAX_SEGMENTS // 2
+        for burst in bursts.values():
+            for start in range(0, len(burst), per_call):
+                self._send_burst(burst[start : start + per_call], failed)
         outbox.clear()
         return failed
+
+    def _send_burst(self, lookups: list[LaneLookup], failed: list[tuple[LaneLookup, None]]) -> None:
+        """The queries of lookups on one socket, all of one length: one segmented ``sendmsg``.
+
+        When the kernel refuses segmentation, the lane sends each datagram
+        on its own from then on; any other error is the one a single
+        ``send`` would have met (an ICMP error left by an earlier query): the
+        first lookup takes it, as in :meth:`_send_each`, and the others are
+        sent one by one.
+        """
+        if len(lookups) > 1 and self._segments:
+            try:
+                udpbatch.send_segments(lookups[0].sock.sock,
+                                       [data for lookup in lookups for data in lookup.queries.values()])
+                return
+            except OSError as exc:
+                if exc.errno in udpbatch.SEGMENTS_REFUSED:
+                    self._segments = False
+                else:
+                    self._send_failed(lookups[0], failed)
+                    lookups = lookups[1:]
+        for lookup in lookups:
+            self._send_each(lookup, failed)
+
+    def _send_each(self, lookup: LaneLookup, failed: list[tuple[LaneLookup, None]]) -> None:
+        """The lookup's queries, one ``send`` each."""
+        send = lookup.sock.sock.send
+        try:
+            for data in lookup.queries.values():
+                send(data)
+        except OSError:
+            self._send_failed(lookup, failed)
+
+    def _send_failed(self, lookup: LaneLookup, failed: list[tuple[LaneLookup, None]]) -> None:
+        # (an ICMP error from an earlier query, most likely): this name takes the full path, the
+        # socket takes no more queries, and the lookups still on it time out into the full path
+        lookup.sock.sent = QUERIES_PER_SOCKET
+        self._drop(lookup)
+        failed.append((lookup, None))
 
     def cancel(self, lookup: LaneLookup) -> None:
         """Give up a lookup nobody waits for any more (a cancelled call); later replies to it are ignored."""
@@ -632,7 +679,7 @@ class Lane:
         query = lookup.query
         origin = "dns" if query.describe else ""
         found = Found()
-        found.at = [AddrTuple(family, packed, 0, origin) for family, packed in addresses]
+        found.at = [new_tuple(AddrTuple, (family, packed, 0, origin)) for family, packed in addresses]
         return finish_answer(query, found, lookup.servtuples, 0, lookup.name)
 
     # -- time ---------------------------------------------------------------------------------------

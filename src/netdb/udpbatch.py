@@ -1,11 +1,19 @@
-"""Read a burst of UDP datagrams with one system call (``recvmmsg``), for the bulk lane.
+"""Move bursts of UDP datagrams with one system call each way, for the bulk lane.
 
-The bulk lane's sockets each carry up to 64 queries, and their replies
-arrive in bursts.  ``recvmmsg(2)`` reads up to :data:`SLOTS` of them in one
-call into a buffer of fixed slots of :data:`SLOT_SIZE` bytes; a datagram
-longer than a slot comes back cut, and marked so.  Linux only (glibc's
-``recvmmsg`` through ctypes): :func:`open_reader` returns None elsewhere, and
-the caller reads one datagram per ``recv``.
+Reading: the bulk lane's sockets each carry up to 64 queries, and their
+replies arrive in bursts.  ``recvmmsg(2)`` reads up to :data:`SLOTS` of them
+in one call into a buffer of fixed slots of :data:`SLOT_SIZE` bytes; a
+datagram longer than a slot comes back cut, and marked so.  Linux only
+(glibc's ``recvmmsg`` through ctypes): :func:`open_reader` returns None
+elsewhere, and the caller reads one datagram per ``recv``.
+
+Sending: queries of one length (a name's A and AAAA queries always are;
+names of one length too) go out in one ``sendmsg`` with Linux's UDP
+segmentation offload (``UDP_SEGMENT``, Linux 4.18): the kernel cuts the
+buffer into the datagrams, which leave exactly as if each had its own
+``send``, and the receiver is woken once for the burst instead of once per
+datagram.  :func:`send_segments` reports when the kernel or the route
+refuses it; the caller then sends each datagram on its own.
 """
 
 from __future__ import annotations
@@ -14,14 +22,34 @@ import ctypes
 import errno
 import os
 import socket
+import struct
 import sys
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["SLOTS", "SLOT_SIZE", "BatchReader", "open_reader"]
+__all__ = [
+    "MAX_SEGMENTS",
+    "SEGMENTS_REFUSED",
+    "SLOTS",
+    "SLOT_SIZE",
+    "BatchReader",
+    "open_reader",
+    "segments_available",
+    "send_segments",
+]
 
 SLOTS = 64
 """The most datagrams one call reads."""
 SLOT_SIZE = 4096
 """The bytes kept of each datagram (a DNS reply over UDP is at most 1,200 bytes unless a server ignores EDNS)."""
+
+MAX_SEGMENTS = 64
+"""The most datagrams one segmented ``sendmsg`` carries (the kernel's ``UDP_MAX_SEGMENTS``)."""
+SEGMENTS_REFUSED = frozenset({errno.EIO, errno.EINVAL, errno.ENOPROTOOPT, errno.EOPNOTSUPP})
+"""The errors with which a kernel or a route refuses segmentation (nothing was sent)."""
+
+_UDP_SEGMENT = 103  # <linux/udp.h>; the socket module has no name for it
+_SOL_UDP = 17
 
 _MSG_DONTWAIT = int(socket.MSG_DONTWAIT)
 _MSG_TRUNC = int(socket.MSG_TRUNC)
@@ -106,3 +134,23 @@ def open_reader() -> BatchReader | None:
     except (OSError, AttributeError):
         return None
     return BatchReader(recvmmsg)
+
+
+def segments_available() -> bool:
+    """Whether :func:`send_segments` can work here at all (Linux); the kernel decides the rest."""
+    return sys.platform.startswith("linux")
+
+
+def send_segments(sock: Any, datagrams: Sequence[bytes]) -> None:
+    """Send ``datagrams`` (2 to :data:`MAX_SEGMENTS` of them, all of one length) with one ``sendmsg``.
+
+    Raises ``OSError`` as ``send`` would, having sent nothing; an errno in
+    :data:`SEGMENTS_REFUSED` means segmentation is refused here (an old
+    kernel, a route through a device without checksum offload): send the
+    datagrams one by one instead.
+    """
+    size = len(datagrams[0])
+    burst = b"".join(datagrams)
+    if len(burst) != size * len(datagrams):
+        raise ValueError("segments must all have one length")  # (the kernel would cut them elsewhere)
+    sock.sendmsg([burst], [(_SOL_UDP, _UDP_SEGMENT, struct.pack("=H", size))])

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from netdb import bulklane
+from netdb import bulklane, udpbatch
 from netdb.bulk import resolve_many
 from netdb.pysocket import to_tuples
 from support import faultdns as f
@@ -206,3 +206,54 @@ def test_lane_steps_aside_when_most_names_leave_it(fault: Any, fixture_records: 
     windows = -(-len(names) // (bulklane.HIT_WINDOW + 512))
     assert len(srv.log) <= 2 * len(names) + 2 * bulklane.HIT_WINDOW * windows + 2 * 64
     assert lane_answers == []
+
+
+def _queries(srv: FaultServer) -> list[tuple[str | None, str | None]]:
+    return sorted((e.qname, e.qtype) for e in srv.log)
+
+
+@pytest.mark.skipif(not udpbatch.segments_available(), reason="UDP segmentation is Linux's")
+def test_the_lanes_queries_go_out_in_segmented_bursts(fault: Any, fixture_records: f.Records, tmp_path: Path,
+                                                      lane_answers: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names begun together leave in one sendmsg per socket and length; the server sees each query once."""
+    bursts: list[int] = []
+    original = udpbatch.send_segments
+
+    def counting(sock: Any, datagrams: Any) -> None:
+        bursts.append(len(datagrams))
+        original(sock, datagrams)
+
+    monkeypatch.setattr(udpbatch, "send_segments", counting)
+    srv: FaultServer = fault(fixture_records)
+    r = resolver_for(srv, tmp_path, options=("timeout:1", "attempts:1"))
+    names = ["indns.test", "v4.test", "v6.test", "target.test", "MiXeD.CaSe.test"]
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=16)]
+    assert bursts and max(bursts) >= 4, bursts  # (v4.test and v6.test, one length, went together at least)
+    assert sorted(lane_answers) == sorted(n for n, x in zip(names, fast, strict=True) if "ok" in x)
+    assert _queries(srv) == sorted((n + ".", t) for n in names for t in ("A", "AAAA"))  # each once, none merged
+    assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+
+
+@pytest.mark.skipif(not udpbatch.segments_available(), reason="UDP segmentation is Linux's")
+def test_when_the_kernel_refuses_segmentation_each_query_goes_alone(fault: Any, fixture_records: f.Records,
+                                                                    tmp_path: Path, lane_answers: list[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A socket without UDP checksums (SO_NO_CHECK) makes the kernel refuse (EINVAL): nothing was sent,
+    so the lane sends every datagram of the burst on its own, and stops trying for the rest of the call."""
+    tries: list[int] = []
+    original = udpbatch.send_segments
+
+    def without_checksums(sock: Any, datagrams: Any) -> None:
+        tries.append(len(datagrams))
+        sock.setsockopt(socket.SOL_SOCKET, 11, 1)  # SO_NO_CHECK: segmentation needs the checksum
+        original(sock, datagrams)
+
+    monkeypatch.setattr(udpbatch, "send_segments", without_checksums)
+    srv: FaultServer = fault(fixture_records)
+    r = resolver_for(srv, tmp_path, options=("timeout:1", "attempts:1"))
+    names = ["indns.test", "v4.test", "v6.test", "target.test", "MiXeD.CaSe.test"] * 3
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=16)]
+    assert len(tries) == 1, tries  # refused once, then never tried again in this call
+    assert len(lane_answers) == sum("ok" in x for x in fast) > 0
+    assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]

@@ -87,3 +87,44 @@ def test_a_socket_error_raises(pair: tuple[socket.socket, socket.socket]) -> Non
             reader.read(probe.fileno())
     finally:
         probe.close()
+
+
+# --- sending: several datagrams of one length in one sendmsg (UDP_SEGMENT) ------------------------
+
+segments = pytest.mark.skipif(not udpbatch.segments_available(), reason="UDP segmentation is Linux's")
+
+
+@segments
+def test_segments_arrive_as_separate_datagrams_in_order(pair: tuple[socket.socket, socket.socket]) -> None:
+    assert reader is not None
+    rx, tx = pair
+    sent = [bytes([i]) * 40 for i in range(udpbatch.MAX_SEGMENTS)]
+    udpbatch.send_segments(tx, sent)
+    _wait_readable(rx)
+    got = reader.read(rx.fileno())
+    assert [d for d, _cut in got] == sent  # each its own datagram, none merged, none lost
+    assert reader.read(rx.fileno()) == []
+
+
+@segments
+def test_datagrams_of_different_lengths_are_refused_before_anything_goes(
+        pair: tuple[socket.socket, socket.socket]) -> None:
+    assert reader is not None
+    rx, tx = pair
+    with pytest.raises(ValueError, match="one length"):
+        udpbatch.send_segments(tx, [b"a" * 10, b"b" * 11])
+    time.sleep(0.05)
+    assert reader.read(rx.fileno()) == []
+
+
+@segments
+def test_a_socket_that_cannot_segment_reports_a_refusal(pair: tuple[socket.socket, socket.socket]) -> None:
+    """A UDP socket without checksums (SO_NO_CHECK) cannot segment: the kernel says EINVAL, sends nothing."""
+    assert reader is not None
+    rx, tx = pair
+    tx.setsockopt(socket.SOL_SOCKET, 11, 1)  # SO_NO_CHECK
+    with pytest.raises(OSError) as raised:
+        udpbatch.send_segments(tx, [b"x" * 20, b"y" * 20])
+    assert raised.value.errno in udpbatch.SEGMENTS_REFUSED
+    time.sleep(0.05)
+    assert reader.read(rx.fileno()) == []
