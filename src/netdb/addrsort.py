@@ -153,14 +153,18 @@ class Policy:
         self._labels = self._compile(conf.labels())
         self._precedence = self._compile(conf.precedences())
         self._scopes = tuple((e.network, e.netmask, e.value, e) for e in conf.scopes())
-        self._memo: dict[bytes, tuple[int, int, int]] = {}
+        self._memo4: dict[bytes, tuple[int, int, int]] = {}
+        self._memo6: dict[bytes, tuple[int, int, int]] = {}
         self._rows_by_top: dict[int, tuple[_Rows, _Rows]] = {}
+        self._key_size_by_top: dict[bytes, int] = {}
         # Rows longer than /96 inside ::ffff:0:0/96 tell IPv4 addresses apart; without any, every
         # IPv4 address gets the same label and precedence and only its scope needs a look.
         self._v4_fixed: tuple[int, int] | None = None
+        self._v4_key_size = 4
         if not any(shift < 32 and (prefix << shift) >> 32 == 0xFFFF
                    for prefix, shift, _v, _e in (*self._labels, *self._precedence)):
             self._v4_fixed = (self._first(self._labels, _V4MAPPED_INT), self._first(self._precedence, _V4MAPPED_INT))
+            self._v4_key_size = -(-max((e.bits for e in conf.scopes()), default=0) // 8)
 
     @staticmethod
     def _compile(table: Sequence[PrefixEntry]) -> tuple[tuple[int, int, int, PrefixEntry], ...]:
@@ -204,16 +208,42 @@ class Policy:
         return 0
 
     def classify(self, packed: bytes) -> tuple[int, int, int]:
-        """``(label, precedence, scope)`` of a 4- or 16-byte address (memoised)."""
-        hit = self._memo.get(packed)
+        """``(label, precedence, scope)`` of a 4- or 16-byte address.
+
+        Memoised by the address's leading bytes that decide it: as many as
+        the longest table row that can match it spans (with the built-in
+        tables, 2 bytes of an IPv4 address and 4 of most IPv6 ones), so a
+        run of addresses from one network is classified once.
+        """
+        if len(packed) == 4:
+            key = packed[: self._v4_key_size]
+            memo = self._memo4
+        else:
+            size = self._key_size_by_top.get(packed[:2])
+            if size is None:
+                size = self._key_size_by_top[packed[:2]] = self._key_size6(packed)
+            key = packed[:size]
+            memo = self._memo6
+        hit = memo.get(key)
         if hit is None:
-            if len(self._memo) >= self._MEMO_LIMIT:
-                self._memo.clear()
-            hit = self._memo[packed] = self.classify_fresh(packed)
+            if len(memo) >= self._MEMO_LIMIT:
+                memo.clear()
+            hit = memo[key] = self.classify_fresh(packed)
         return hit
 
+    def _key_size6(self, packed: bytes) -> int:
+        """How many leading bytes of IPv6 addresses with ``packed``'s first 16 bits decide their class."""
+        top = int.from_bytes(packed[:2], "big")
+        if top == 0:
+            return 16  # (::1 has its own scope; ::/96 and ::ffff:0:0/96 hold whole families)
+        rows = self._rows_by_top.get(top)
+        if rows is None:
+            rows = self._rows_by_top[top] = self._rows_for(top)
+        bits = max((128 - shift for _prefix, shift, _value in (*rows[0], *rows[1])), default=0)
+        return max(2, -(-bits // 8))  # (the scope reads the first 2 bytes)
+
     def classify_fresh(self, packed: bytes) -> tuple[int, int, int]:
-        """:meth:`classify` without the memo (for addresses seen once: a sort's destinations)."""
+        """:meth:`classify` worked out from the tables, without the memo."""
         value = int.from_bytes(packed, "big")
         if len(packed) == 4:
             scope = 14
@@ -327,7 +357,7 @@ def _prefix_bits(family: int, address: bytes, src: Source) -> int:
 
 def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy) -> _Entry:
     family, address, _scope_id = dest
-    dlabel, dprec, dscope = policy.classify_fresh(address)
+    dlabel, dprec, dscope = policy.classify(address)
     if src is None:
         key = (1, 0, 0, 0, 0, -dprec, 0, dscope)
         return _Entry(False, family, dscope, 0, dlabel, 0, dprec, False, False, NO_INTERFACE, False, 0, key, 0)
@@ -343,7 +373,7 @@ def _make_entry(dest: tuple[int, bytes, int], src: Source | None, policy: Policy
 
 def _rules_key(address: bytes, src: Source | None, policy: Policy) -> tuple[int | bool, ...]:
     """Rules 1-8 for one destination as one tuple (smaller sorts first), as :class:`_Entry` has it."""
-    dlabel, dprec, dscope = policy.classify_fresh(address)
+    dlabel, dprec, dscope = policy.classify(address)
     if src is None:
         return (1, 0, 0, 0, 0, -dprec, 0, dscope)
     slabel, _sprec, sscope = policy.classify(src.address)

@@ -142,6 +142,13 @@ _SOCK_FLAGS = socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
 
 _IGNORED, _UNPLAIN, _WAITING, _PAIR = range(4)
 
+#: The question's type (2 bytes) -> what each answer record of the usual shape starts with (a pointer
+#: to the question's name, the type), its RDLENGTH (2 bytes), the address size and family.
+_RECORD_SHAPES = {
+    struct.pack("!H", T_A): (b"\xc0\x0c" + struct.pack("!H", T_A), b"\x00\x04", 4, _AF_INET),
+    struct.pack("!H", T_AAAA): (b"\xc0\x0c" + struct.pack("!H", T_AAAA), b"\x00\x10", 16, _AF_INET6),
+}
+
 
 class _Plan(NamedTuple):
     """What the lane asks for a name: the name, the call's HostQuery and servtuples, the question, where, until when."""
@@ -745,24 +752,19 @@ def _addresses(data: bytes, wire_lower: bytes, question_end: int) -> list[tuple[
     """
     if data[4:6] != b"\x00\x01" or lower_wire(data[HEADER_SIZE : question_end - 4]) != wire_lower:
         return None
-    qtype = (data[question_end - 4] << 8) | data[question_end - 3]
-    if qtype not in (T_A, T_AAAA):
+    shape = _RECORD_SHAPES.get(data[question_end - 4 : question_end - 2])  # (by the question's type)
+    if shape is None:
         return None
-    size = 4 if qtype == T_A else 16
-    family = _AF_INET if qtype == T_A else _AF_INET6
+    head, rdlength, size, family = shape
     off = question_end
     length = len(data)
     out: list[tuple[int, bytes]] = []
     for _ in range(_ancount(data)):
-        if data[off : off + 2] != b"\xc0\x0c" or off + 12 > length:
+        end = off + 12 + size
+        if data[off : off + 4] != head or data[off + 10 : off + 12] != rdlength or end > length:
             return None
-        rtype = (data[off + 2] << 8) | data[off + 3]
-        rdlength = (data[off + 10] << 8) | data[off + 11]
-        if rtype != qtype or rdlength != size or off + 12 + size > length:
-            return None
-        off += 12
-        out.append((family, data[off : off + size]))
-        off += size
+        out.append((family, data[off + 12 : end]))
+        off = end
     return out
 
 

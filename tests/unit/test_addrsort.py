@@ -118,18 +118,27 @@ _ROWS = st.sampled_from([
 _ADDRESSES = st.one_of(
     st.binary(min_size=4, max_size=4), st.binary(min_size=16, max_size=16),
     st.sampled_from([P(a) for a in ("::1", "::", "::ffff:10.1.2.3", "2001:db8::1", "2001:db8:ffff::7", "fe80::1",
-                                    "fec0::1", "ff02::1", "10.1.2.3", "192.168.1.9", "127.0.0.1", "169.254.0.1")]),
+                                    "fec0::1", "ff02::1", "10.1.2.3", "192.168.1.9", "127.0.0.1", "169.254.0.1",
+                                    # neighbours, which share leading bytes with the above (the memo's keys)
+                                    "::2", "::ffff:10.1.2.4", "2001:db8::2", "2001:db8:ffff::8", "2001:db9::1",
+                                    "2001:db8:fffe::1", "fe80::2", "10.1.2.4", "10.1.3.3", "10.2.0.1", "127.0.1.1",
+                                    "169.254.9.9", "192.168.2.9")]),
 )
+_SCOPE_ROWS = st.sampled_from(["::ffff:10.0.0.0/104", "::ffff:10.1.0.0/112", "::ffff:10.1.2.0/120",
+                               "::ffff:10.1.2.3/128", "::ffff:192.168.0.0/108", "::ffff:0.0.0.0/96"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(labels=st.lists(st.tuples(_ROWS, st.integers(0, 99)), max_size=5),
        precedences=st.lists(st.tuples(_ROWS, st.integers(0, 99)), max_size=5),
-       addresses=st.lists(_ADDRESSES, min_size=1, max_size=8))
+       scopes=st.lists(st.tuples(_SCOPE_ROWS, st.integers(0, 15)), max_size=3),
+       addresses=st.lists(_ADDRESSES, min_size=1, max_size=12))
 def test_classification_is_the_first_matching_row(labels: list[tuple[str, int]], precedences: list[tuple[str, int]],
-                                                  addresses: list[bytes]) -> None:
-    """classify (memoised) and classify_fresh (rows pre-filtered by the first 16 bits) read the tables row by row."""
-    text = "".join(f"label {p} {v}\n" for p, v in labels) + "".join(f"precedence {p} {v}\n" for p, v in precedences)
+                                                  scopes: list[tuple[str, int]], addresses: list[bytes]) -> None:
+    """classify (memoised by leading bytes) and classify_fresh (rows pre-filtered by the first 16 bits) read the
+    tables row by row."""
+    text = ("".join(f"label {p} {v}\n" for p, v in labels) + "".join(f"precedence {p} {v}\n" for p, v in precedences)
+            + "".join(f"scopev4 {p} {v}\n" for p, v in scopes))
     pol = Policy(parse_gai_conf(text))
     for packed in addresses:
         scope_row = pol.scope_entry(packed)
@@ -138,6 +147,17 @@ def test_classification_is_the_first_matching_row(labels: list[tuple[str, int]],
         assert pol.classify_fresh(packed) == expected
         assert pol.classify(packed) == expected
         assert pol.classify(packed) == expected  # (from the memo)
+
+
+def test_the_memo_keeps_neighbours_apart() -> None:
+    """Addresses that share leading bytes, but not all those a table row reads, are classified apart."""
+    pol = Policy(parse_gai_conf("scopev4 ::ffff:10.1.0.0/112 5\nlabel 2001:db8:ffff::/48 9\n"))
+    seen = [pol.classify(P(a)) for a in ("10.1.2.3", "10.2.0.1", "10.1.3.3", "169.254.1.1", "169.1.1.1",
+                                         "2001:db8:ffff::1", "2001:db8:fffe::1", "2001:db8:ffff::2")]
+    assert [scope for _label, _prec, scope in seen[:5]] == [5, 14, 5, 14, 14]  # (scopev4 replaces the built-in rows)
+    assert [label for label, _prec, _scope in seen[5:]] == [9, 1, 9]
+    builtin = Policy()
+    assert [builtin.classify(P(a))[2] for a in ("169.254.1.1", "169.1.1.1", "127.0.0.1", "126.0.0.1")] == [2, 14, 2, 14]
 
 
 def test_policy_for_caches_per_object() -> None:
