@@ -15,12 +15,15 @@ resolv.conf naming the Knot server started here on 127.53.X.Y:53:
   (``fast=False``: every name through the full generator stack), and with
   it at concurrency 64 and 256 (one thread, epoll);
 * netdb ``render_many``: ``resolve_many`` in 2 forked processes, the
-  addresses extracted in the workers;
+  addresses extracted in the workers, at concurrency 96 and 128 in all
+  (48 and 64 per worker: at 128, Knot's socket buffer -- 212,992 bytes,
+  about 250 queries -- overflows now and then once both workers' queries
+  leave in segmented bursts, and a lost query costs the lane's 50 ms retry);
 * netdb.aio: ``asyncio.gather`` of ``netdb.aio.getaddrinfo`` under a
   semaphore of 64;
 * ``lookup host --from`` end to end (process start included), with one
-  process at concurrency 64 and with ``--jobs 2`` at 128 (64 per worker, as
-  the ``render_many`` row).
+  process at concurrency 64 and with ``--jobs 2`` at 96 (48 per worker, as
+  the first ``render_many`` row).
 
 A second table repeats the race with every answer 20 ms late
 (``bench/delayproxy.py`` in front of the same Knot), as from a distant
@@ -169,11 +172,11 @@ def netdb_aio(r: netdb.Resolver, names: list[str], concurrency: int = 64) -> tup
     return seconds, [addresses(a) for a in out]
 
 
-def lookup_cli(etc: Path, names: list[str], jobs: int = 1) -> tuple[float, Answers]:
+def lookup_cli(etc: Path, names: list[str], jobs: int = 1, concurrency: int = 64) -> tuple[float, Answers]:
     lookup = Path(sys.executable).with_name("lookup")
     started = time.perf_counter()
     res = subprocess.run([str(lookup), "--etc", str(etc), "host", "--from", "-", "--type", "stream",
-                          "--concurrency", str(64 * jobs), "--jobs", str(jobs)], input="\n".join(names).encode(),
+                          "--concurrency", str(concurrency), "--jobs", str(jobs)], input="\n".join(names).encode(),
                          capture_output=True, timeout=3600)
     seconds = time.perf_counter() - started
     per_name: dict[str, list[str]] = {}
@@ -245,13 +248,14 @@ def contestants_for(env: glibc_dns.DnsEnv, r: netdb.Resolver, names: list[str], 
         ("netdb resolve_many, concurrency 64, no fast lane", lambda: netdb_bulk(r, names, 64, fast=False)),
         ("netdb resolve_many, concurrency 64", lambda: netdb_bulk(r, names, 64)),
         ("netdb resolve_many, concurrency 256", lambda: netdb_bulk(r, names, 256)),
+        ("netdb render_many, 2 processes, concurrency 96", lambda: netdb_jobs(r, names, 2, 96)),
         ("netdb render_many, 2 processes, concurrency 128", lambda: netdb_jobs(r, names, 2, 128)),
         ("netdb.aio getaddrinfo, gather under 64", lambda: netdb_aio(r, names)),
     ]
     if cli:
         chosen.append(("`lookup host --from -` (whole process)", lambda: lookup_cli(env.etc, names)))
-        chosen.append(("`lookup host --from - --jobs 2 --concurrency 128` (whole process)",
-                       lambda: lookup_cli(env.etc, names, 2)))
+        chosen.append(("`lookup host --from - --jobs 2 --concurrency 96` (whole process)",
+                       lambda: lookup_cli(env.etc, names, 2, 96)))
     return chosen
 
 

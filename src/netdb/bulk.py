@@ -39,7 +39,7 @@ from . import interfaces, watch
 from .bulklane import Lane, LaneLookup
 from .dns import io
 from .dns.syncio import perform as perform_blocking
-from .gai import GaiAnswer
+from .gai import GaiAnswer, new_tuple
 
 __all__ = ["BulkResult", "Moment", "resolve_many"]
 
@@ -200,7 +200,7 @@ def resolve_many(
     def finish(task: _Task, answer: GaiAnswer | None, error: BaseException | None) -> None:
         nonlocal active
         active -= 1
-        done[task.index] = BulkResult(task.index, task.name, answer, error, time.monotonic() - task.started)
+        done[task.index] = new_tuple(BulkResult, (task.index, task.name, answer, error, time.monotonic() - task.started))
 
     def advance(task: _Task, value: Any, error: BaseException | None) -> None:
         gen = task.gen

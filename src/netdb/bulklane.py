@@ -240,7 +240,7 @@ class Lane:
         self.poller = poller
         self.fds: dict[int, _LaneSocket] = {}
         self._current: _LaneSocket | None = None
-        self._current_key: Any = None
+        self._current_server: Server | None = None
         self._order: deque[LaneLookup] = deque()
         self._retries: deque[LaneLookup] = deque()  # in the order their retransmissions are due
         self._outbox: list[LaneLookup] = []
@@ -331,9 +331,8 @@ class Lane:
         return (self._random[at] << 8) | self._random[at + 1]
 
     def _socket_for(self, server: Server) -> _LaneSocket:
-        key = (server.family, server.sockaddr)
         current = self._current
-        if current is not None and current.sent < QUERIES_PER_SOCKET and self._current_key == key:
+        if current is not None and current.sent < QUERIES_PER_SOCKET and self._current_server == server:
             return current
         if current is not None:
             self._current = None
@@ -348,7 +347,7 @@ class Lane:
         lane_sock = _LaneSocket(sock)
         self.fds[lane_sock.fd] = lane_sock
         self.poller.register(lane_sock.fd, 1)  # EPOLLIN
-        self._current, self._current_key = lane_sock, key
+        self._current, self._current_server = lane_sock, server
         return lane_sock
 
     def _close(self, lane_sock: _LaneSocket) -> None:

@@ -55,9 +55,8 @@ def pton(text: bytes, limit: int = MAXCDNAME) -> bytes | None:
     """
     if 0x5C not in text and text and text != b".":  # no escapes: the labels are the dot-separated fields
         labels = (text[:-1] if text[-1] == 0x2E else text).split(b".")
-        for label in labels:
-            if not 0 < len(label) <= 63:
-                return None
+        if b"" in labels or max(map(len, labels)) > 63:
+            return None
         wire = b"".join([_LENGTH_OCTET[len(label)] + label for label in labels]) + b"\0"
         return wire if len(wire) <= limit else None
     return _pton_escaped(text, limit)
