@@ -27,6 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, TypeVar
 
 from .bulk import BulkResult, resolve_many
+from .gai import new_tuple
 
 __all__ = ["render_many"]
 
@@ -53,7 +54,8 @@ def _resolve_chunk(first: int, names: list[str | bytes]) -> Any:
     """In a worker: resolve one chunk and render its results (positions counted from ``first``)."""
     assert _WORK is not None, "render_many's worker was not forked from the caller"
     resolver, hints, render = _WORK
-    results = [BulkResult(first + r[0], *r[1:]) for r in resolve_many(resolver, names, **hints)]  # (as _replace)
+    results = [new_tuple(BulkResult, (first + r[0], r[1], r[2], r[3], r[4]))  # (as _replace, without its cost)
+               for r in resolve_many(resolver, names, **hints)]
     return render(results)
 
 
