@@ -675,6 +675,7 @@ class _ProbeSockets(threading.local):
 
 _probe_sockets = _ProbeSockets()
 _inet_pton = _socket.inet_pton
+_inet_ntop = _socket.inet_ntop
 _disconnect: tuple[Any, Any] | bool | None = None  # libc connect() and an AF_UNSPEC address; False: unavailable
 
 
@@ -797,9 +798,8 @@ def probe_sources(
         if not sock_ok or (af == AF_INET and dest[0] == AF_INET6):
             af = dest[0]
             sock_ok = True
-        ckey = (dest, af)
         if cache is not None:
-            hit = cache.get(ckey)
+            hit = cache.get((dest, af))
             if hit is not None:
                 cached = cast(tuple[Source | None, int, bool], hit)
                 out.append(cached[0])
@@ -824,7 +824,7 @@ def _probe_one(dest: tuple[int, bytes, int], af: int,
     AF_UNSPEC between uses); a fresh socket per probe selects the same source.
     """
     family, packed, scope_id = dest
-    text = socket.inet_ntop(family, packed)
+    text = _inet_ntop(family, packed)
     if family == AF_INET6 or af == AF_INET6:
         source, created, v6only = _connect(AF_INET6, (text if family == AF_INET6 else "::ffff:" + text, 0, 0, scope_id))
         if source is not None:
