@@ -490,7 +490,7 @@ class Lane:
         now = time.monotonic()
         retry_at = now + self.retry_after()
         retries = self._retries
-        bursts: dict[tuple[int, int], list[LaneLookup]] = {}  # (socket, query length) -> lookups
+        bursts: dict[tuple[_LaneSocket, int], list[LaneLookup]] = {}  # (socket, query length) -> lookups
         segments = self._segments
         for lookup in outbox:
             if not lookup.waiting:
@@ -502,9 +502,9 @@ class Lane:
             if segments:
                 # (a name's A and AAAA queries have one length: the question differs only in its type)
                 size = len(next(iter(lookup.queries.values())))
-                burst = bursts.get((lookup.sock.fd, size))
+                burst = bursts.get((lookup.sock, size))
                 if burst is None:
-                    bursts[(lookup.sock.fd, size)] = [lookup]
+                    bursts[(lookup.sock, size)] = [lookup]
                 else:
                     burst.append(lookup)
             else:
