@@ -136,6 +136,7 @@ def _dest(d: DestinationLike) -> Destination:
 # --- policy tables --------------------------------------------------------
 
 _Rows = tuple[tuple[int, int, int], ...]  # (prefix, shift, value) rows of a label or precedence table
+_policy_serials = itertools.count(1)
 
 
 class Policy:
@@ -150,6 +151,7 @@ class Policy:
     def __init__(self, conf: GaiConf | None = None) -> None:
         conf = conf if conf is not None else GaiConf(exists=False)
         self.conf = conf
+        self.serial = next(_policy_serials)  # (names this policy in cache keys, which hold no object)
         self._labels = self._compile(conf.labels())
         self._precedence = self._compile(conf.precedences())
         self._scopes = tuple((e.network, e.netmask, e.value, e) for e in conf.scopes())
@@ -868,16 +870,19 @@ def sort_destinations(
         return _sorted_order(dests, probe_sources(dests, snap, use_cache=False), pol)
     # The whole answer is kept where the probes would be (a sort is a function of the destinations,
     # their probes and the tables): one entry per distinct list, not one per destination and step.
+    # (keys and orders are tuples of numbers and bytes, which the cyclic garbage collector stops
+    # tracking: a bulk run keeps thousands of them, and tracked ones would make its full passes longer
+    # and more frequent)
     cache = snap.probe_cache
-    key = (pol, tuple(dests))
+    key = (pol.serial, tuple(dests))
     kept = cache.get(key)
     if kept is not None:
-        return list(cast(list[int], kept))
+        return list(cast(tuple[int, ...], kept))
     order = _sorted_order(dests, probe_sources(dests, snap, use_cache=False), pol)
     if len(cache) >= _PROBE_CACHE_LIMIT:
         cache.clear()
-    cache[key] = order
-    return list(order)
+    cache[key] = tuple(order)
+    return order
 
 
 def explain_sort(

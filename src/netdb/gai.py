@@ -501,11 +501,13 @@ def gai_core(
 
 
 def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], flags: int, orig_name: str | None,
-                  *, explain: bool = False) -> GaiAnswer:
+                  *, explain: bool = False, keep_order: bool = True) -> GaiAnswer:
     """The last step of getaddrinfo: one result per address and servtuple, sorted, the canonical name.
 
     ``found`` holds the addresses the host step produced (at least one
     unless the host was absent), ``orig_name`` the host as the caller gave it.
+    ``keep_order=False`` sorts with fresh probes and keeps nothing (see
+    :meth:`netdb.resolver.Resolver.sort_entries`).
     """
     canon = found.canon
     if flags & AI_CANONNAME:
@@ -521,7 +523,8 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
     if len(servtuples) == 1 and addresses and (len(addresses) == 1 or not explain):
         # one result per address: sort the addresses, then make the results in that order
         if len(addresses) > 1:
-            order, _ = query.resolver.sort_entries([at[:3] for at in addresses])  # (family, packed, scope_id)
+            order, _ = query.resolver.sort_entries([at[:3] for at in addresses],  # (family, packed, scope_id)
+                                                   keep_order=keep_order)
             if order != list(range(len(order))):
                 addresses = [addresses[i] for i in order]
         socktype, protocol, port, _origin = servtuples[0]
@@ -540,7 +543,8 @@ def finish_answer(query: HostQuery, found: Found, servtuples: list[ServTuple], f
     if len(addresses) > 1:
         # glibc sorts every result (an address's socket types stay together:
         # they compare equal and keep their order).
-        order, step_reasons = query.resolver.sort_entries([(e.family, e.packed, e.scope_id) for e in entries], explain)
+        order, step_reasons = query.resolver.sort_entries([(e.family, e.packed, e.scope_id) for e in entries], explain,
+                                                          keep_order=keep_order)
         entries = [entries[i] for i in order]
         addresses = []
         for k, e in enumerate(entries):

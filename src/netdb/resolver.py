@@ -505,19 +505,23 @@ class Resolver:
         self._gaiconf.watch = bool(snap.value.reload)
         return snap.value
 
-    def sort_entries(self, dests: list[tuple[int, bytes, int]],
-                     explain: bool = False) -> tuple[list[int], list[str] | None]:
+    def sort_entries(self, dests: list[tuple[int, bytes, int]], explain: bool = False, *,
+                     keep_order: bool = True) -> tuple[list[int], list[str] | None]:
         """glibc's getaddrinfo order for ``(family, packed, scope_id)`` results: a permutation.
 
         With ``explain``, also the reason each result precedes the next
-        (``"rule 6: precedence 50 > 40"``).
+        (``"rule 6: precedence 50 > 40"``).  The order is kept with the
+        source-address probes it rests on (``netdb.addrsort.sort_destinations``);
+        ``keep_order=False`` probes afresh and keeps nothing, as glibc does:
+        bulk resolution's lists are mostly distinct names, whose orders would
+        only fill the cache.
         """
         addrsort = _addrsort
         if addrsort is None:  # (imported on first use: a files-only command never sorts)
             addrsort = _load_addrsort()
         conf = self.gai_conf()
         if not explain:
-            return addrsort.sort_destinations(dests, conf), None
+            return addrsort.sort_destinations(dests, conf, probe_cache=keep_order), None
         expl = addrsort.explain_sort(dests, conf)
         return expl.order, [r.text for r in expl.reasons]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from netdb import bulklane, udpbatch
+from netdb import bulklane, interfaces, udpbatch
 from netdb.bulk import resolve_many
 from netdb.pysocket import to_tuples
 from support import faultdns as f
@@ -257,3 +257,27 @@ def test_when_the_kernel_refuses_segmentation_each_query_goes_alone(fault: Any, 
     assert len(tries) == 1, tries  # refused once, then never tried again in this call
     assert len(lane_answers) == sum("ok" in x for x in fast) > 0
     assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+
+
+def test_the_lane_sorts_with_fresh_probes_and_keeps_no_order(knot: KnotServer, tmp_path: Path,
+                                                             lane_answers: list[str]) -> None:
+    """The lane's answers are sorted with probes made for them, as glibc makes them, and no order is kept
+    (the full path keeps each list's order with its probes for a second)."""
+    r = resolver_for(knot, tmp_path)
+    names = [bulk_name(i) for i in range(300, 400)]
+
+    def orders_kept(cache: dict[object, object]) -> int:
+        return sum(isinstance(key, tuple) and isinstance(key[0], int) for key in cache)
+
+    snap = interfaces.snapshot()
+    cache = snap.probe_cache
+    before = orders_kept(cache)
+    fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM)]
+    assert len(lane_answers) == len(names)
+    if interfaces.snapshot() is not snap or snap.probe_cache is not cache:
+        pytest.skip("the interface snapshot or its probe cache was renewed during the test")
+    assert orders_kept(cache) == before
+    full = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]
+    assert fast == full
+    if snap.probe_cache is cache:
+        assert orders_kept(cache) > before  # (the full path keeps them: the count above could have moved)
