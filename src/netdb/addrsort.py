@@ -414,9 +414,7 @@ def _order_two(a: tuple[int, bytes, int], b: tuple[int, bytes, int], src_a: Sour
 def _sorted_order(dests: Sequence[DestinationLike], sources: Sequence[Source | None], policy: Policy) -> list[int]:
     """``_order(_entries(...))`` from the light keys; the full entries only for glibc's merge sort."""
     if len(dests) == 2 and len(sources) == 2:
-        a, b = dests
-        return _order_two(a if len(a) == 3 else _norm(a), b if len(b) == 3 else _norm(b), sources[0], sources[1],
-                          policy)
+        return _order_two(_norm(dests[0]), _norm(dests[1]), sources[0], sources[1], policy)
     order = _order_keys([_sort_key(_norm(d), src, policy) for d, src in zip(dests, sources, strict=True)])
     return order if order is not None else _order(_entries(dests, sources, policy))
 
@@ -792,7 +790,7 @@ def probe_sources(
     sock_ok = False
     last: tuple[int, bytes, int] | None = None
     for raw in dests:
-        dest = raw if len(raw) == 3 else (raw[0], raw[1], 0)
+        dest = _norm(raw)
         if dest == last:
             out.append(out[-1])
             continue

@@ -29,7 +29,14 @@ from support import faultdns as f
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
 from support.knot import KnotServer, bulk_name
-from support.lane_cases import CONFIGS, HOSTS, NAMES, full_path_outcome
+from support.lane_cases import (
+    CONFIGS,
+    HOSTS,
+    NAMES,
+    UNPLAIN_NAMES,
+    UNPLAIN_RULES,
+    full_path_outcome,
+)
 from support.netdb_dns import resolver_for
 
 pytestmark = pytest.mark.dns
@@ -82,14 +89,9 @@ def test_aio_lane_answers_equal_the_full_path(knot: KnotServer, tmp_path: Path, 
 
 def test_aio_lane_falls_back_on_every_unplain_reply(fault: Any, fixture_records: f.Records, tmp_path: Path,
                                                     lane_answers: list[str]) -> None:
-    rules = {
-        "silent.test": f.Drop(), "servfail.test": f.SERVFAIL, "refused.test": f.REFUSED,
-        "tc.test": f.tc_then_tcp({"A": "192.0.2.7", "AAAA": "2001:db8::7"}), "wrongid.test": f.WrongId(),
-    }
-    srv: FaultServer = fault(fixture_records, rules)
+    srv: FaultServer = fault(fixture_records, UNPLAIN_RULES)
     r = resolver_for(srv, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS, options=("timeout:1", "attempts:1"))
-    names: list[str | bytes] = [*rules, "indns.test", "nosuch.test", "nodata.test", "v4.test", "v6.test",
-                                "alias.test", "chain5.test", "fromfile.test"] * 3
+    names = UNPLAIN_NAMES
     got = _aio(r, names, limit=20)
     assert got == [full_path_outcome(r, n, None, 0, socket.SOCK_STREAM) for n in names]
     assert sorted(set(lane_answers)) == ["alias.test", "chain5.test", "indns.test", "v4.test", "v6.test"]

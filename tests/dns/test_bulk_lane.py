@@ -27,7 +27,14 @@ from support import loopback
 from support.faultdns import FaultServer
 from support.glibc_ns import normalise
 from support.knot import KnotServer, bulk_name
-from support.lane_cases import CONFIGS, HOSTS, NAMES, full_path_outcome
+from support.lane_cases import (
+    CONFIGS,
+    HOSTS,
+    NAMES,
+    UNPLAIN_NAMES,
+    UNPLAIN_RULES,
+    full_path_outcome,
+)
 from support.netdb_dns import resolver_for
 
 pytestmark = pytest.mark.dns
@@ -76,15 +83,9 @@ def test_lane_off_for_files_switches_it_cannot_skip(knot: KnotServer, tmp_path: 
 
 def test_lane_falls_back_on_every_unplain_reply(fault: Any, fixture_records: f.Records, tmp_path: Path,
                                                lane_answers: list[str]) -> None:
-    rules = {
-        "silent.test": f.Drop(), "servfail.test": f.SERVFAIL, "refused.test": f.REFUSED,
-        "tc.test": f.tc_then_tcp({"A": "192.0.2.7", "AAAA": "2001:db8::7"}), "wrongid.test": f.WrongId(),
-    }
-    srv: FaultServer = fault(fixture_records, rules)
+    srv: FaultServer = fault(fixture_records, UNPLAIN_RULES)
     r = resolver_for(srv, tmp_path, nsswitch="hosts: files dns\n", hosts=HOSTS)
-    # (no name with several records of a type: the responder shuffles them, as dnspython renders them)
-    names = [*rules, "indns.test", "nosuch.test", "nodata.test", "v4.test", "v6.test", "alias.test", "chain5.test",
-             "fromfile.test"] * 3
+    names = UNPLAIN_NAMES
     fast = [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, concurrency=20)]
     fast_log = list(srv.log)
     assert fast == [_shape(b) for b in resolve_many(r, names, socktype=socket.SOCK_STREAM, fast=False)]

@@ -13,10 +13,21 @@ import dns.name
 import dns.zone
 
 from netdb.pysocket import to_tuples
+from support import faultdns as f
 from support.knot import FIXTURES, bulk_name
 from support.netdb_dns import outcome
 
 HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost\n192.0.2.50\tfromfile.test filealias\n"
+
+#: Fault-responder rules, one per reply the lane does not read (each name must leave it for the full path).
+UNPLAIN_RULES: dict[str, Any] = {
+    "silent.test": f.Drop(), "servfail.test": f.SERVFAIL, "refused.test": f.REFUSED,
+    "tc.test": f.tc_then_tcp({"A": "192.0.2.7", "AAAA": "2001:db8::7"}), "wrongid.test": f.WrongId(),
+}
+#: Those names, mixed with names the lane answers and names it hands on (NXDOMAIN, NODATA, the hosts file),
+#: three times over.  (No name with several records of a type: the responder shuffles them.)
+UNPLAIN_NAMES: list[str | bytes] = [*UNPLAIN_RULES, "indns.test", "nosuch.test", "nodata.test", "v4.test", "v6.test",
+                                    "alias.test", "chain5.test", "fromfile.test"] * 3
 
 
 def _zone_names() -> list[str]:
